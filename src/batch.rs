@@ -1,0 +1,256 @@
+//! A whole run over a folder: lock the output, fold in what a killed run left, discover, skip
+//! what is done, redact the rest in parallel, write the audit, summarise.
+
+use crate::audit::{Receipt, Status};
+use crate::discover::{discover, Input, Shard};
+use crate::encode::LossyAs;
+use crate::metrics::RunMetrics;
+use crate::pipeline::{self, Outcome, RunContext};
+use crate::policy::Policy;
+use crate::state::State;
+use crate::transcribe::Model;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{0}")]
+    State(#[from] crate::state::StateError),
+    #[error("{0}")]
+    Discover(#[from] crate::discover::DiscoverError),
+    #[error("{0}")]
+    Model(#[from] crate::transcribe::TranscribeError),
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+pub struct Options {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub model_path: PathBuf,
+    pub policy: Policy,
+    pub jobs: usize,
+    pub threads_per_job: usize,
+    pub shard: Shard,
+    pub force: bool,
+    pub lossy_as: LossyAs,
+    pub follow_symlinks: bool,
+    pub progress: bool,
+    pub stop: Arc<AtomicBool>,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub run_id: String,
+    pub metrics: RunMetrics,
+    /// (input path, error) of each failed recording.
+    pub failures: Vec<(String, String)>,
+}
+
+impl Summary {
+    pub fn ok(&self) -> bool {
+        self.metrics.failed == 0 && self.metrics.interrupted == 0
+    }
+
+    pub fn line(&self) -> String {
+        let m = &self.metrics;
+        let muted: f64 = m.muted_seconds_by_kind.values().sum();
+        format!(
+            "files: {} redacted, {} skipped, {} failed{}; audio {:.2} h; muted {:.1} min; wall {:.1} s",
+            m.redacted,
+            m.skipped,
+            m.failed,
+            if m.interrupted > 0 { format!(", {} interrupted", m.interrupted) } else { String::new() },
+            m.audio_seconds / 3600.0,
+            muted / 60.0,
+            m.duration_seconds
+        )
+    }
+}
+
+fn host() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into our buffer.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
+    if rc != 0 {
+        return "unknown".into();
+    }
+    let n = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+fn user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| {
+        // SAFETY: getuid cannot fail.
+        format!("uid:{}", unsafe { libc::getuid() })
+    })
+}
+
+pub fn new_run_id() -> String {
+    format!("{}-{:05x}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ"), std::process::id() & 0xFFFFF)
+}
+
+/// Runs a batch. Errors here are set-up errors (exit 2); per-file failures are in the summary.
+pub fn run(opts: &Options) -> Result<Summary, BatchError> {
+    let t0 = Instant::now();
+    crate::fsio::create_dir_all(&opts.out).map_err(|source| BatchError::Io { path: opts.out.display().to_string(), source })?;
+    let shard_label = opts.shard.label();
+    let (state, _lock) = State::open(&opts.out, &shard_label, opts.shard.count > 1)?;
+    let run_id = new_run_id();
+
+    // A run killed after finishing some recordings left their receipts: fold them in first,
+    // so this run sees them as done.
+    let recovered = state.consolidate(&format!("{run_id}-{shard_label}-recovered"))?;
+    if recovered > 0 {
+        tracing::info!(rows = recovered, "recovered results of an interrupted run");
+    }
+
+    let all = discover(&opts.inputs, &opts.out, opts.follow_symlinks)?;
+    let inputs: Vec<Input> = all.into_iter().filter(|i| opts.shard.takes(&i.rel)).collect();
+    let model = Model::load(&opts.model_path)?;
+    let model_sha256 = pipeline::sha256_file(&opts.model_path).map_err(|source| BatchError::Io { path: opts.model_path.display().to_string(), source })?;
+    let model_name = opts.model_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let policy_sha256 = opts.policy.sha256();
+
+    let done_rows = state.done()?;
+    let our_outputs: HashSet<String> = done_rows.iter().map(|(_, o)| o.clone()).collect();
+    let done: HashMap<_, String> = done_rows.into_iter().collect();
+
+    let ctx = RunContext {
+        model: &model,
+        model_name,
+        model_sha256,
+        policy: &opts.policy,
+        policy_sha256,
+        run_id: run_id.clone(),
+        shard: shard_label.clone(),
+        out: opts.out.clone(),
+        lossy_as: opts.lossy_as,
+        threads: opts.threads_per_job,
+        force: opts.force,
+        stop: Arc::clone(&opts.stop),
+        state: &state,
+        our_outputs,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        host: host(),
+        user: user(),
+    };
+
+    let bar = progress_bar(opts.progress, inputs.len() as u64);
+    let audio_done = Mutex::new(0f64);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build().map_err(|e| BatchError::Threads(e.to_string()))?;
+    let results: Vec<(Input, Result<Outcome, String>, bool)> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                if ctx.stop.load(Ordering::Relaxed) {
+                    return (input.clone(), Ok(Outcome::Interrupted), false);
+                }
+                let r = process_one(&ctx, input, &done, opts.force);
+                let skipped = matches!(r, Ok(None));
+                let r = r.map(|o| o.unwrap_or(Outcome::Interrupted));
+                if let Ok(Outcome::Done(rec)) = &r {
+                    let secs = rec.file.duration_ms.unwrap_or(0) as f64 / 1000.0;
+                    let mut a = audio_done.lock().unwrap_or_else(|e| e.into_inner());
+                    *a += secs;
+                    let rate = *a / t0.elapsed().as_secs_f64().max(1e-3);
+                    bar.set_message(format!("{:.1} audio min, {:.1}x real time", *a / 60.0, rate));
+                    log_outcome(&rec);
+                }
+                bar.inc(1);
+                (input.clone(), r, skipped)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+
+    let mut summary = Summary { run_id: run_id.clone(), ..Default::default() };
+    let mut by_kind: BTreeMap<String, f64> = BTreeMap::new();
+    for (input, r, skipped) in results {
+        match r {
+            Ok(Outcome::Done(rec)) => match rec.file.status {
+                Status::Redacted => {
+                    summary.metrics.redacted += 1;
+                    summary.metrics.audio_seconds += rec.file.duration_ms.unwrap_or(0) as f64 / 1000.0;
+                    for red in &rec.redactions {
+                        *by_kind.entry(red.kind.clone()).or_default() += (red.muted_end_ms.saturating_sub(red.muted_start_ms)) as f64 / 1000.0;
+                    }
+                }
+                Status::Failed => {
+                    summary.metrics.failed += 1;
+                    summary.failures.push((rec.file.input_path.clone(), rec.file.error.clone().unwrap_or_default()));
+                }
+            },
+            Ok(Outcome::Interrupted) if skipped => summary.metrics.skipped += 1,
+            Ok(Outcome::Interrupted) => summary.metrics.interrupted += 1,
+            Err(e) => {
+                // Could not even read the input: no receipt, reported here and counted.
+                summary.metrics.failed += 1;
+                tracing::error!(file = %input.rel.display(), error = %e, "failed");
+                summary.failures.push((input.rel.to_string_lossy().into_owned(), e));
+            }
+        }
+    }
+    summary.metrics.muted_seconds_by_kind = by_kind;
+    state.consolidate(&format!("{run_id}-{shard_label}"))?;
+    summary.metrics.duration_seconds = t0.elapsed().as_secs_f64();
+    if summary.ok() {
+        summary.metrics.success_at = Some(chrono::Utc::now().timestamp());
+    }
+    Ok(summary)
+}
+
+/// Ok(None): skipped because done. Err: the input could not be read to hash it.
+fn process_one(ctx: &RunContext, input: &Input, done: &HashMap<crate::state::DoneKey, String>, force: bool) -> Result<Option<Outcome>, String> {
+    let sha = pipeline::sha256_file(&input.path).map_err(|e| format!("{}: cannot read: {e}", input.path.display()))?;
+    if !force {
+        let key = (input.rel.to_string_lossy().into_owned(), sha.clone(), ctx.model_sha256.clone(), ctx.policy_sha256.clone());
+        if let Some(out) = done.get(&key) {
+            if ctx.out.join(out).is_file() {
+                tracing::debug!(file = %input.rel.display(), "already redacted with this model and policy");
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(pipeline::process(ctx, input, &sha)))
+}
+
+fn log_outcome(rec: &Receipt) {
+    let f = &rec.file;
+    match f.status {
+        Status::Redacted => tracing::info!(
+            file = %f.input_path,
+            status = "redacted",
+            findings = f.findings,
+            muted_ms = f.redacted_ms,
+            duration_ms = f.duration_ms.unwrap_or(0),
+            elapsed_ms = f.elapsed_ms,
+            "done"
+        ),
+        Status::Failed => tracing::error!(file = %f.input_path, status = "failed", error = f.error.as_deref().unwrap_or(""), "failed"),
+    }
+}
+
+fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), if enabled && std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg} (ETA {eta})") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Whether `path` is a folder we may write outputs into: not inside any input.
+pub fn check_out_dir(out: &Path) -> Result<(), String> {
+    if out.exists() && !out.is_dir() {
+        return Err(format!("{}: --out exists and is not a folder", out.display()));
+    }
+    Ok(())
+}

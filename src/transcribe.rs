@@ -1,0 +1,309 @@
+//! Transcription with whisper.cpp (through whisper-rs): one shared model, one decoding state per
+//! worker, words with times from token timestamps.
+
+use crate::types::Word;
+use crate::units::{from_centis, Ms};
+use crate::vad::Region;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TranscribeError {
+    #[error("{path}: cannot load whisper model: {cause}")]
+    Load { path: String, cause: String },
+    #[error("cannot create a whisper decoding state: {0}")]
+    State(String),
+    #[error("whisper failed: {0}")]
+    Whisper(String),
+    #[error("transcription aborted by a stop signal")]
+    Aborted,
+}
+
+/// Most audio whisper sees in one call: under its 30 s window, so each chunk costs one encoder
+/// pass and its token times are not disturbed by whisper's own seeking.
+const CHUNK_MAX_MS: u64 = 28_000;
+/// Silence longer than this between voiced regions is squeezed to it before transcription: a
+/// stereo call's channels are each silent about half the time, and whisper pays per 30 s.
+const GAP_KEEP_MS: u64 = 600;
+/// Voiced regions are widened by this much, so a soft word onset below the VAD threshold
+/// still reaches whisper.
+const REGION_MARGIN_MS: u64 = 250;
+
+/// The loaded model, shared by every worker.
+pub struct Model {
+    ctx: WhisperContext,
+    pub path: PathBuf,
+    states: Mutex<Vec<WhisperState>>,
+}
+
+impl Model {
+    pub fn load(path: &Path) -> Result<Model, TranscribeError> {
+        whisper_rs::install_logging_hooks(); // keeps whisper.cpp's own chatter off stderr
+        if !path.is_file() {
+            return Err(TranscribeError::Load {
+                path: path.display().to_string(),
+                cause: "file not found (run ./scripts/fetch-model.sh, or pass --model)".into(),
+            });
+        }
+        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+            .map_err(|e| TranscribeError::Load { path: path.display().to_string(), cause: e.to_string() })?;
+        Ok(Model { ctx, path: path.to_path_buf(), states: Mutex::new(Vec::new()) })
+    }
+
+    /// Transcribes one 16 kHz channel. `regions` are its voiced stretches; audio outside them
+    /// is not sent to whisper (but see `REGION_MARGIN_MS`).
+    pub fn transcribe(
+        &self,
+        samples: &[f32],
+        regions: &[Region],
+        threads: usize,
+        stop: &Arc<AtomicBool>,
+    ) -> Result<Vec<Word>, TranscribeError> {
+        let mut state = match self.states.lock().ok().and_then(|mut s| s.pop()) {
+            Some(s) => s,
+            None => self.ctx.create_state().map_err(|e| TranscribeError::State(e.to_string()))?,
+        };
+        let result = self.transcribe_with(&mut state, samples, regions, threads, stop);
+        if let Ok(mut pool) = self.states.lock() {
+            pool.push(state);
+        }
+        result
+    }
+
+    fn transcribe_with(
+        &self,
+        state: &mut WhisperState,
+        samples: &[f32],
+        regions: &[Region],
+        threads: usize,
+        stop: &Arc<AtomicBool>,
+    ) -> Result<Vec<Word>, TranscribeError> {
+        let total = Ms(samples.len() as u64 * 1000 / 16_000);
+        let mut words = Vec::new();
+        for chunk in plan_chunks(regions, total) {
+            if stop.load(Ordering::Relaxed) {
+                return Err(TranscribeError::Aborted);
+            }
+            let audio = chunk.gather(samples);
+            if audio.len() < 1600 {
+                continue; // under 0.1 s: nothing whisper can read
+            }
+            let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+            params.set_n_threads(threads.max(1) as i32);
+            params.set_language(Some("en"));
+            params.set_translate(false);
+            // Each chunk stands alone: carrying text over lets one hallucination seed the next.
+            params.set_no_context(true);
+            params.set_token_timestamps(true);
+            params.set_suppress_blank(true);
+            params.set_print_special(false);
+            params.set_print_progress(false);
+            params.set_print_realtime(false);
+            params.set_print_timestamps(false);
+            let stop2 = Arc::clone(stop);
+            params.set_abort_callback_safe(move || stop2.load(Ordering::Relaxed));
+            state.full(params, &audio).map_err(|e| {
+                if stop.load(Ordering::Relaxed) {
+                    TranscribeError::Aborted
+                } else {
+                    TranscribeError::Whisper(e.to_string())
+                }
+            })?;
+            if stop.load(Ordering::Relaxed) {
+                return Err(TranscribeError::Aborted);
+            }
+            let eot = self.ctx.token_eot();
+            for seg in state.as_iter() {
+                let mut toks = Vec::new();
+                for i in 0..seg.n_tokens() {
+                    let Some(tok) = seg.get_token(i) else { continue };
+                    if tok.token_id() >= eot {
+                        continue; // timestamps, language and task markers
+                    }
+                    let data = tok.token_data();
+                    let text = tok.to_str_lossy().map(|c| c.into_owned()).unwrap_or_default();
+                    toks.push(Token { text, t0: from_centis(data.t0), t1: from_centis(data.t1), p: data.p });
+                }
+                for w in tokens_to_words(&toks) {
+                    words.push(Word {
+                        start: chunk.to_source(w.start),
+                        end: chunk.to_source(w.end),
+                        ..w
+                    });
+                }
+            }
+        }
+        Ok(words)
+    }
+}
+
+/// A piece of a channel sent to whisper in one call: source stretches laid end to end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chunk {
+    /// (source start, source end) of each stretch, in order.
+    pub parts: Vec<(Ms, Ms)>,
+}
+
+impl Chunk {
+    fn len_ms(&self) -> u64 {
+        self.parts.iter().map(|(s, e)| e.0 - s.0).sum()
+    }
+
+    fn gather(&self, samples: &[f32]) -> Vec<f32> {
+        let mut out = Vec::new();
+        for (s, e) in &self.parts {
+            let a = ((s.0 * 16) as usize).min(samples.len());
+            let b = ((e.0 * 16) as usize).min(samples.len());
+            out.extend_from_slice(&samples[a..b]);
+        }
+        out
+    }
+
+    /// Maps a time inside the gathered audio back to the source timeline.
+    pub fn to_source(&self, t: Ms) -> Ms {
+        let mut offset = 0u64;
+        for (s, e) in &self.parts {
+            let len = e.0 - s.0;
+            if t.0 <= offset + len {
+                return Ms(s.0 + (t.0 - offset));
+            }
+            offset += len;
+        }
+        self.parts.last().map(|(_, e)| *e).unwrap_or(t)
+    }
+}
+
+/// Groups voiced regions into chunks of at most `CHUNK_MAX_MS`, squeezing long pauses.
+pub fn plan_chunks(regions: &[Region], total: Ms) -> Vec<Chunk> {
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut cur = Chunk { parts: Vec::new() };
+    for r in regions {
+        let s = Ms(r.start.0.saturating_sub(REGION_MARGIN_MS));
+        let e = Ms((r.end.0 + REGION_MARGIN_MS).min(total.0));
+        if e <= s {
+            continue;
+        }
+        // Merge with the previous stretch when the pause between is short; otherwise keep a
+        // squeezed pause of GAP_KEEP_MS so whisper still hears a turn boundary.
+        if let Some(&(_, last_end)) = cur.parts.last() {
+            let len = cur.len_ms();
+            if s.0 <= last_end.0 + GAP_KEEP_MS {
+                if len + e.0.saturating_sub(last_end.0) <= CHUNK_MAX_MS {
+                    if let Some(last) = cur.parts.last_mut() {
+                        last.1 = last.1.max(e);
+                    }
+                    continue;
+                }
+            } else if len + GAP_KEEP_MS + (e.0 - s.0) <= CHUNK_MAX_MS {
+                cur.parts.push((last_end, Ms(last_end.0 + GAP_KEEP_MS).min(s)));
+                cur.parts.push((s, e));
+                continue;
+            }
+            chunks.push(std::mem::replace(&mut cur, Chunk { parts: Vec::new() }));
+        }
+        // A single region longer than a chunk is cut into chunk-sized pieces.
+        let mut a = s;
+        while e.0 - a.0 > CHUNK_MAX_MS {
+            chunks.push(Chunk { parts: vec![(a, Ms(a.0 + CHUNK_MAX_MS))] });
+            a = Ms(a.0 + CHUNK_MAX_MS);
+        }
+        cur.parts.push((a, e));
+    }
+    if !cur.parts.is_empty() {
+        chunks.push(cur);
+    }
+    chunks
+}
+
+/// One decoded token with its time in the chunk.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub text: String,
+    pub t0: Ms,
+    pub t1: Ms,
+    pub p: f32,
+}
+
+/// Joins BPE tokens into words: a token that starts with a space starts a word; punctuation
+/// and word pieces attach to the word before.
+pub fn tokens_to_words(tokens: &[Token]) -> Vec<Word> {
+    let mut words: Vec<(Word, usize)> = Vec::new();
+    for t in tokens {
+        if t.text.is_empty() || t.text.starts_with("[_") {
+            continue;
+        }
+        let starts_word = t.text.starts_with(' ') || words.is_empty();
+        let piece = t.text.trim();
+        if piece.is_empty() {
+            continue;
+        }
+        if starts_word {
+            words.push((Word { text: piece.to_string(), start: t.t0, end: t.t1.max(t.t0), prob: t.p }, 1));
+        } else if let Some((w, n)) = words.last_mut() {
+            w.text.push_str(piece);
+            w.end = w.end.max(t.t1);
+            w.prob += t.p;
+            *n += 1;
+        }
+    }
+    words
+        .into_iter()
+        .map(|(mut w, n)| {
+            w.prob /= n as f32;
+            w
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(text: &str, t0: u64, t1: u64) -> Token {
+        Token { text: text.into(), t0: Ms(t0), t1: Ms(t1), p: 0.5 }
+    }
+
+    #[test]
+    fn pieces_and_punctuation_join_the_word_before() {
+        let w = tokens_to_words(&[tok(" My", 0, 100), tok(" card", 100, 300), tok(" 45", 300, 400), tok("39", 400, 500), tok(",", 500, 500)]);
+        let texts: Vec<_> = w.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["My", "card", "4539,"]);
+        assert_eq!((w[2].start, w[2].end), (Ms(300), Ms(500)));
+    }
+
+    #[test]
+    fn chunks_squeeze_long_pauses_and_map_times_back() {
+        let regions = [
+            Region { start: Ms(10_000), end: Ms(12_000) },
+            Region { start: Ms(30_000), end: Ms(31_000) },
+        ];
+        let chunks = plan_chunks(&regions, Ms(60_000));
+        assert_eq!(chunks.len(), 1);
+        let c = &chunks[0];
+        assert_eq!(c.parts[0], (Ms(9_750), Ms(12_250)));
+        // 2.5 s of the first region + 0.6 s of kept pause, then the second region's audio.
+        assert_eq!(c.to_source(Ms(3_100 + 250)), Ms(30_000));
+        assert_eq!(c.to_source(Ms(1_000)), Ms(10_750));
+    }
+
+    #[test]
+    fn chunks_never_exceed_the_whisper_window() {
+        let regions: Vec<Region> = (0..100)
+            .map(|i| Region { start: Ms(i * 3_000), end: Ms(i * 3_000 + 2_000) })
+            .collect();
+        let chunks = plan_chunks(&regions, Ms(400_000));
+        assert!(chunks.iter().all(|c| c.len_ms() <= CHUNK_MAX_MS));
+        // Every voiced millisecond is in some chunk.
+        for r in &regions {
+            for t in [r.start.0, r.end.0 - 1] {
+                assert!(chunks.iter().any(|c| c.parts.iter().any(|(s, e)| s.0 <= t && t < e.0)), "{t}");
+            }
+        }
+        let long = [Region { start: Ms(0), end: Ms(70_000) }];
+        let chunks = plan_chunks(&long, Ms(70_000));
+        assert!(chunks.iter().all(|c| c.len_ms() <= CHUNK_MAX_MS));
+        assert_eq!(chunks.iter().map(|c| c.len_ms()).sum::<u64>(), 70_000);
+    }
+}

@@ -1,0 +1,150 @@
+//! Voice activity: an energy detector on 16 kHz audio. It finds the pauses that span edges snap
+//! to, the voiced audio that whisper left without words, and the places to cut long calls.
+//!
+//! Energy, not a neural VAD: call audio is close-miked and the question is only "is anyone
+//! talking on this channel", which an adaptive threshold answers within a frame or two.
+
+use crate::units::Ms;
+
+const FRAME: usize = 320; // 20 ms at 16 kHz
+const FRAME_MS: u64 = 20;
+/// Nothing quieter than this is speech, however quiet the line.
+const ABS_FLOOR_DB: f32 = -50.0;
+/// Speech stands this far above the channel's noise floor.
+const ABOVE_NOISE_DB: f32 = 12.0;
+/// Gaps shorter than this are inside a word or between words of one phrase.
+const BRIDGE_MS: u64 = 200;
+/// Bursts shorter than this are clicks.
+const MIN_VOICED_MS: u64 = 60;
+
+/// A voiced stretch of one channel, in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub start: Ms,
+    pub end: Ms,
+}
+
+fn frame_db(frame: &[f32]) -> f32 {
+    let e = frame.iter().map(|s| (*s as f64) * (*s as f64)).sum::<f64>() / frame.len().max(1) as f64;
+    (10.0 * (e + 1e-12).log10()) as f32
+}
+
+/// Voiced regions of one 16 kHz channel, in time order, non-overlapping.
+pub fn voiced_regions(samples: &[f32]) -> Vec<Region> {
+    let dbs: Vec<f32> = samples.chunks(FRAME).map(frame_db).collect();
+    if dbs.is_empty() {
+        return Vec::new();
+    }
+    // The 10th percentile of frame energy is the line's noise floor: calls are mostly speech
+    // and pauses, and a tenth of any call is pause.
+    let mut sorted = dbs.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let floor = sorted[sorted.len() / 10];
+    let threshold = (floor + ABOVE_NOISE_DB).max(ABS_FLOOR_DB);
+
+    let mut regions: Vec<Region> = Vec::new();
+    let mut open: Option<u64> = None;
+    for (i, db) in dbs.iter().enumerate() {
+        let t = i as u64 * FRAME_MS;
+        match (open, *db >= threshold) {
+            (None, true) => open = Some(t),
+            (Some(s), false) => {
+                push_bridged(&mut regions, Region { start: Ms(s), end: Ms(t) });
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = open {
+        let end = (samples.len() as u64 * 1000) / 16_000;
+        push_bridged(&mut regions, Region { start: Ms(s), end: Ms(end) });
+    }
+    regions.retain(|r| r.end.0 - r.start.0 >= MIN_VOICED_MS);
+    regions
+}
+
+fn push_bridged(regions: &mut Vec<Region>, r: Region) {
+    if let Some(last) = regions.last_mut() {
+        if r.start.0.saturating_sub(last.end.0) < BRIDGE_MS {
+            last.end = r.end;
+            return;
+        }
+    }
+    regions.push(r);
+}
+
+/// Moves `start` back to the start of the voiced region it falls in (or that ends just before
+/// it), but no further than `max`: whisper's word times run up to a second late or early at
+/// utterance edges, and the pause before a value is where it really starts.
+pub fn snap_start(regions: &[Region], start: Ms, max: Ms) -> Ms {
+    let limit = start.saturating_sub(max);
+    regions
+        .iter()
+        .filter(|r| r.start <= start && r.end.0 + BRIDGE_MS >= start.0)
+        .map(|r| r.start.max(limit))
+        .min()
+        .unwrap_or(start)
+}
+
+/// Moves `end` forward to the end of the voiced region it falls in (or that starts just after
+/// it), but no further than `max`.
+pub fn snap_end(regions: &[Region], end: Ms, max: Ms) -> Ms {
+    let limit = end + max;
+    regions
+        .iter()
+        .filter(|r| r.end >= end && r.start.0 <= end.0 + BRIDGE_MS)
+        .map(|r| r.end.min(limit))
+        .max()
+        .unwrap_or(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signal(parts: &[(f32, f32)]) -> Vec<f32> {
+        // (seconds, amplitude): a 300 Hz tone at that amplitude, 0 = silence.
+        let mut out = Vec::new();
+        for (secs, amp) in parts {
+            let n = (secs * 16000.0) as usize;
+            out.extend((0..n).map(|i| (i as f32 * 0.1178).sin() * amp));
+        }
+        out
+    }
+
+    #[test]
+    fn finds_two_utterances_separated_by_a_pause() {
+        let x = signal(&[(1.0, 0.0), (1.0, 0.3), (0.5, 0.0), (0.8, 0.3), (1.0, 0.0)]);
+        let r = voiced_regions(&x);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!((r[0].start.0 as i64 - 1000).abs() <= 20);
+        assert!((r[0].end.0 as i64 - 2000).abs() <= 20);
+        assert!((r[1].start.0 as i64 - 2500).abs() <= 20);
+    }
+
+    #[test]
+    fn short_gaps_are_bridged_and_clicks_dropped() {
+        let x = signal(&[(0.5, 0.0), (0.5, 0.3), (0.1, 0.0), (0.5, 0.3), (0.5, 0.0), (0.02, 0.5), (1.0, 0.0)]);
+        let r = voiced_regions(&x);
+        assert_eq!(r.len(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn silence_and_empty_have_no_voice() {
+        assert!(voiced_regions(&[]).is_empty());
+        assert!(voiced_regions(&vec![0.0; 16000]).is_empty());
+        assert!(voiced_regions(&signal(&[(2.0, 0.001)])).is_empty());
+    }
+
+    #[test]
+    fn snapping_moves_outwards_only_and_within_limit() {
+        let r = [Region { start: Ms(1000), end: Ms(3000) }];
+        assert_eq!(snap_start(&r, Ms(1800), Ms(600)), Ms(1200));
+        assert_eq!(snap_start(&r, Ms(1300), Ms(600)), Ms(1000));
+        assert_eq!(snap_end(&r, Ms(2800), Ms(600)), Ms(3000));
+        assert_eq!(snap_end(&r, Ms(1500), Ms(600)), Ms(2100));
+        // Outside any region: unchanged.
+        assert_eq!(snap_start(&r, Ms(5000), Ms(600)), Ms(5000));
+        assert_eq!(snap_end(&r, Ms(500), Ms(600)), Ms(500));
+    }
+}
