@@ -114,5 +114,42 @@ fn flac_bytes(channels: &[Vec<f32>], bits: u32, rate: u32) -> Result<Vec<u8>, En
         .map_err(|e| EncodeError::Flac(format!("{e:?}")))?;
     let mut sink = flacenc::bitsink::ByteSink::new();
     stream.write(&mut sink).map_err(|e| EncodeError::Flac(format!("{e:?}")))?;
-    Ok(sink.as_slice().to_vec())
+    let mut bytes = sink.as_slice().to_vec();
+    fix_streaminfo_min_block(&mut bytes);
+    Ok(bytes)
+}
+
+/// flacenc 0.5 writes the last (short) block's size as STREAMINFO's minimum block size
+/// (flacenc-rs#242); the spec excludes the last block from it, and symphonia refuses such a
+/// file with "end of stream". In a fixed-block-size stream the minimum is the maximum.
+fn fix_streaminfo_min_block(bytes: &mut [u8]) {
+    // "fLaC", a 4-byte block header whose type (low 7 bits) is 0 = STREAMINFO, then
+    // min block size (u16 BE) at 8 and max block size at 10.
+    if bytes.len() >= 12 && &bytes[..4] == b"fLaC" && bytes[4] & 0x7F == 0 {
+        let (min, max) = (u16::from_be_bytes([bytes[8], bytes[9]]), u16::from_be_bytes([bytes[10], bytes[11]]));
+        if min < max {
+            bytes[8] = bytes[10];
+            bytes[9] = bytes[11];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flacenc_242_short_last_block_still_decodes_exactly() {
+        // https://github.com/yotarok/flacenc-rs/issues/242: 8000 samples is not a multiple
+        // of the 4096 block size, so the last block is short.
+        let ch: Vec<Vec<f32>> = vec![(0..8000).map(|i| ((i as f32 * 0.05).sin() * 16000.0).round() / 32768.0).collect()];
+        let bytes = flac_bytes(&ch, 16, 8000).unwrap();
+        assert!(bytes.len() > 100, "{}", bytes.len());
+        assert_eq!(&bytes[..4], b"fLaC");
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("x.flac");
+        std::fs::write(&p, &bytes).unwrap();
+        let back = crate::decode::decode(&p).unwrap();
+        assert_eq!(back.channels[0], ch[0]);
+    }
 }
