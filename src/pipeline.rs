@@ -15,7 +15,7 @@ use crate::transcribe::{Model, TranscribeError};
 use crate::types::{CallTranscript, ChannelTranscript, Finding, Role, Voiced};
 use crate::units::{frame_to_ms, Frame, Ms};
 use crate::vad::{voiced_regions, Region};
-use crate::{detect, resample, transcript};
+use crate::{detect, transcript};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::Read;
@@ -58,8 +58,6 @@ pub enum Outcome {
 enum StageError {
     #[error("{0}")]
     Decode(#[from] crate::decode::DecodeError),
-    #[error("{path}: {source}")]
-    Resample { path: String, source: resample::ResampleError },
     #[error("{path}: {source}")]
     Transcribe { path: String, source: TranscribeError },
     #[error("{path}: {source}")]
@@ -110,10 +108,9 @@ pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, t
     let mut voiced = Vec::with_capacity(n);
     let mut voiced_flat = Vec::new();
     for (c, samples) in decoded.channels.iter().enumerate() {
-        // One 16 kHz channel at a time: a long call never holds more than one of them.
-        let x16 = resample::to_16k(samples, decoded.spec.sample_rate).map_err(|source| StageError::Resample { path: p.clone(), source }.to_string())?;
-        let regions = voiced_regions(&x16);
-        let words = model.transcribe(&x16, &regions, threads, stop).map_err(|source| StageError::Transcribe { path: p.clone(), source }.to_string())?;
+        let rate = decoded.spec.sample_rate;
+        let regions = voiced_regions(samples, rate);
+        let words = model.transcribe(samples, rate, &regions, threads, stop).map_err(|source| StageError::Transcribe { path: p.clone(), source }.to_string())?;
         let role = match (n, c) {
             (2, 0) => Role::Agent,
             (2, 1) => Role::Customer,

@@ -2,7 +2,7 @@
 //! worker, words with times from token timestamps.
 
 use crate::types::Word;
-use crate::units::{from_centis, Ms};
+use crate::units::{frame_floor, frame_to_ms, from_centis, Frame, Ms};
 use crate::vad::Region;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,11 +52,13 @@ impl Model {
         Ok(Model { ctx, path: path.to_path_buf(), states: Mutex::new(Vec::new()) })
     }
 
-    /// Transcribes one 16 kHz channel. `regions` are its voiced stretches; audio outside them
-    /// is not sent to whisper (but see `REGION_MARGIN_MS`).
+    /// Transcribes one channel at `rate` Hz. `regions` are its voiced stretches; audio outside
+    /// them is not sent to whisper (but see `REGION_MARGIN_MS`). Each chunk is resampled to
+    /// 16 kHz on its own, so memory stays one chunk's worth whatever the call's length.
     pub fn transcribe(
         &self,
         samples: &[f32],
+        rate: u32,
         regions: &[Region],
         threads: usize,
         stop: &Arc<AtomicBool>,
@@ -65,7 +67,7 @@ impl Model {
             Some(s) => s,
             None => self.ctx.create_state().map_err(|e| TranscribeError::State(e.to_string()))?,
         };
-        let result = self.transcribe_with(&mut state, samples, regions, threads, stop);
+        let result = self.transcribe_with(&mut state, samples, rate, regions, threads, stop);
         if let Ok(mut pool) = self.states.lock() {
             pool.push(state);
         }
@@ -76,17 +78,18 @@ impl Model {
         &self,
         state: &mut WhisperState,
         samples: &[f32],
+        rate: u32,
         regions: &[Region],
         threads: usize,
         stop: &Arc<AtomicBool>,
     ) -> Result<Vec<Word>, TranscribeError> {
-        let total = Ms(samples.len() as u64 * 1000 / 16_000);
+        let total = frame_to_ms(Frame(samples.len() as u64), rate);
         let mut words = Vec::new();
         for chunk in plan_chunks(regions, total) {
             if stop.load(Ordering::Relaxed) {
                 return Err(TranscribeError::Aborted);
             }
-            let audio = chunk.gather(samples);
+            let audio = chunk.gather(samples, rate)?;
             if audio.len() < 1600 {
                 continue; // under 0.1 s: nothing whisper can read
             }
@@ -98,12 +101,20 @@ impl Model {
             params.set_no_context(true);
             params.set_token_timestamps(true);
             params.set_suppress_blank(true);
+            // No temperature fallback: on call audio whisper's log-probabilities often sit
+            // below its -1.0 threshold, and each fallback re-decodes the chunk at a higher
+            // temperature (up to five more times), which measured 15x slower and produced
+            // sampled guesses rather than better words. One greedy pass, deterministic.
+            params.set_temperature(0.0);
+            params.set_temperature_inc(0.0);
             params.set_print_special(false);
             params.set_print_progress(false);
             params.set_print_realtime(false);
             params.set_print_timestamps(false);
-            let stop2 = Arc::clone(stop);
-            params.set_abort_callback_safe(move || stop2.load(Ordering::Relaxed));
+            // No abort callback: whisper-rs 0.16's set_abort_callback_safe hands whisper.cpp a
+            // pointer to a boxed trait object but calls it as the concrete closure, so the
+            // callback reads garbage and aborts the encoder at random (error -6). A stop is
+            // honoured between chunks instead: at most one chunk (28 s of audio) of delay.
             state.full(params, &audio).map_err(|e| {
                 if stop.load(Ordering::Relaxed) {
                     TranscribeError::Aborted
@@ -151,14 +162,18 @@ impl Chunk {
         self.parts.iter().map(|(s, e)| e.0 - s.0).sum()
     }
 
-    fn gather(&self, samples: &[f32]) -> Vec<f32> {
+    /// The chunk's audio at 16 kHz: each part resampled from the source on its own and cut
+    /// to exactly its length in 16 kHz samples, so the time map stays exact.
+    fn gather(&self, samples: &[f32], rate: u32) -> Result<Vec<f32>, TranscribeError> {
         let mut out = Vec::new();
         for (s, e) in &self.parts {
-            let a = ((s.0 * 16) as usize).min(samples.len());
-            let b = ((e.0 * 16) as usize).min(samples.len());
-            out.extend_from_slice(&samples[a..b]);
+            let a = (frame_floor(*s, rate).0 as usize).min(samples.len());
+            let b = (frame_floor(*e, rate).0 as usize).min(samples.len());
+            let mut x = crate::resample::to_16k(&samples[a..b], rate).map_err(|e| TranscribeError::Whisper(e.to_string()))?;
+            x.resize(((e.0 - s.0) * 16) as usize, 0.0);
+            out.extend_from_slice(&x);
         }
-        out
+        Ok(out)
     }
 
     /// Maps a time inside the gathered audio back to the source timeline.

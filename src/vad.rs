@@ -1,4 +1,4 @@
-//! Voice activity: an energy detector on 16 kHz audio. It finds the pauses that span edges snap
+//! Voice activity: an energy detector on one channel at its own sample rate. It finds the pauses that span edges snap
 //! to, the voiced audio that whisper left without words, and the places to cut long calls.
 //!
 //! Energy, not a neural VAD: call audio is close-miked and the question is only "is anyone
@@ -6,7 +6,6 @@
 
 use crate::units::Ms;
 
-const FRAME: usize = 320; // 20 ms at 16 kHz
 const FRAME_MS: u64 = 20;
 /// Nothing quieter than this is speech, however quiet the line.
 const ABS_FLOOR_DB: f32 = -50.0;
@@ -29,9 +28,12 @@ fn frame_db(frame: &[f32]) -> f32 {
     (10.0 * (e + 1e-12).log10()) as f32
 }
 
-/// Voiced regions of one 16 kHz channel, in time order, non-overlapping.
-pub fn voiced_regions(samples: &[f32]) -> Vec<Region> {
-    let dbs: Vec<f32> = samples.chunks(FRAME).map(frame_db).collect();
+/// Voiced regions of one channel at `rate` Hz, in time order, non-overlapping. Runs at the
+/// source rate so a long call needs no 16 kHz copy of the whole channel.
+pub fn voiced_regions(samples: &[f32], rate: u32) -> Vec<Region> {
+    let frame = ((rate as u64 * FRAME_MS) / 1000).max(1) as usize;
+    let at = |i: usize| Ms((i as u64 * frame as u64 * 1000) / rate.max(1) as u64);
+    let dbs: Vec<f32> = samples.chunks(frame).map(frame_db).collect();
     if dbs.is_empty() {
         return Vec::new();
     }
@@ -43,21 +45,21 @@ pub fn voiced_regions(samples: &[f32]) -> Vec<Region> {
     let threshold = (floor + ABOVE_NOISE_DB).max(ABS_FLOOR_DB);
 
     let mut regions: Vec<Region> = Vec::new();
-    let mut open: Option<u64> = None;
+    let mut open: Option<Ms> = None;
     for (i, db) in dbs.iter().enumerate() {
-        let t = i as u64 * FRAME_MS;
+        let t = at(i);
         match (open, *db >= threshold) {
             (None, true) => open = Some(t),
             (Some(s), false) => {
-                push_bridged(&mut regions, Region { start: Ms(s), end: Ms(t) });
+                push_bridged(&mut regions, Region { start: s, end: t });
                 open = None;
             }
             _ => {}
         }
     }
     if let Some(s) = open {
-        let end = (samples.len() as u64 * 1000) / 16_000;
-        push_bridged(&mut regions, Region { start: Ms(s), end: Ms(end) });
+        let end = Ms((samples.len() as u64 * 1000) / rate.max(1) as u64);
+        push_bridged(&mut regions, Region { start: s, end });
     }
     regions.retain(|r| r.end.0 - r.start.0 >= MIN_VOICED_MS);
     regions
@@ -102,20 +104,35 @@ pub fn snap_end(regions: &[Region], end: Ms, max: Ms) -> Ms {
 mod tests {
     use super::*;
 
-    fn signal(parts: &[(f32, f32)]) -> Vec<f32> {
+    fn signal_at(rate: u32, parts: &[(f32, f32)]) -> Vec<f32> {
         // (seconds, amplitude): a 300 Hz tone at that amplitude, 0 = silence.
         let mut out = Vec::new();
         for (secs, amp) in parts {
-            let n = (secs * 16000.0) as usize;
-            out.extend((0..n).map(|i| (i as f32 * 0.1178).sin() * amp));
+            let n = (secs * rate as f32) as usize;
+            let step = 2.0 * std::f32::consts::PI * 300.0 / rate as f32;
+            out.extend((0..n).map(|i| (i as f32 * step).sin() * amp));
         }
         out
+    }
+
+    fn signal(parts: &[(f32, f32)]) -> Vec<f32> {
+        signal_at(16000, parts)
+    }
+
+    #[test]
+    fn times_are_right_at_telephony_and_odd_rates() {
+        for rate in [8000, 11025, 44100] {
+            let x = signal_at(rate, &[(1.0, 0.0), (1.0, 0.3), (1.0, 0.0)]);
+            let r = voiced_regions(&x, rate);
+            assert_eq!(r.len(), 1, "{rate}: {r:?}");
+            assert!((r[0].start.0 as i64 - 1000).abs() <= 21 && (r[0].end.0 as i64 - 2000).abs() <= 21, "{rate}: {r:?}");
+        }
     }
 
     #[test]
     fn finds_two_utterances_separated_by_a_pause() {
         let x = signal(&[(1.0, 0.0), (1.0, 0.3), (0.5, 0.0), (0.8, 0.3), (1.0, 0.0)]);
-        let r = voiced_regions(&x);
+        let r = voiced_regions(&x, 16000);
         assert_eq!(r.len(), 2, "{r:?}");
         assert!((r[0].start.0 as i64 - 1000).abs() <= 20);
         assert!((r[0].end.0 as i64 - 2000).abs() <= 20);
@@ -125,15 +142,15 @@ mod tests {
     #[test]
     fn short_gaps_are_bridged_and_clicks_dropped() {
         let x = signal(&[(0.5, 0.0), (0.5, 0.3), (0.1, 0.0), (0.5, 0.3), (0.5, 0.0), (0.02, 0.5), (1.0, 0.0)]);
-        let r = voiced_regions(&x);
+        let r = voiced_regions(&x, 16000);
         assert_eq!(r.len(), 1, "{r:?}");
     }
 
     #[test]
     fn silence_and_empty_have_no_voice() {
-        assert!(voiced_regions(&[]).is_empty());
-        assert!(voiced_regions(&vec![0.0; 16000]).is_empty());
-        assert!(voiced_regions(&signal(&[(2.0, 0.001)])).is_empty());
+        assert!(voiced_regions(&[], 16000).is_empty());
+        assert!(voiced_regions(&vec![0.0; 16000], 16000).is_empty());
+        assert!(voiced_regions(&signal(&[(2.0, 0.001)]), 16000).is_empty());
     }
 
     #[test]
