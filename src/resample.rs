@@ -38,12 +38,15 @@ pub fn to_16k(input: &[f32], rate: u32) -> Result<Vec<f32>, ResampleError> {
         out.extend_from_slice(&outbuf[0][..produced]);
         pos += n;
     }
-    // The tail, then silence until the resampler's delay line has been flushed.
+    // The tail, then silence until the resampler's delay line has been flushed. An empty
+    // tail (input an exact multiple of the chunk) is refused by rubato as a short buffer.
     let tail = &input[pos..];
-    let (_, produced) = rs
-        .process_partial_into_buffer(Some(&[tail]), &mut outbuf, None)
-        .map_err(|e| ResampleError::Process(e.to_string()))?;
-    out.extend_from_slice(&outbuf[0][..produced]);
+    if !tail.is_empty() {
+        let (_, produced) = rs
+            .process_partial_into_buffer(Some(&[tail]), &mut outbuf, None)
+            .map_err(|e| ResampleError::Process(e.to_string()))?;
+        out.extend_from_slice(&outbuf[0][..produced]);
+    }
     while out.len() < want + delay {
         let (_, produced) = rs
             .process_partial_into_buffer(None::<&[&[f32]]>, &mut outbuf, None)
@@ -82,6 +85,16 @@ mod tests {
             let y = to_16k(&x, rate).unwrap();
             let want = ((x.len() as u64 * 16000).div_ceil(rate as u64)) as usize;
             assert_eq!(y.len(), want, "rate {rate}");
+        }
+    }
+
+    #[test]
+    fn input_an_exact_multiple_of_the_chunk_resamples() {
+        // Regression: a chunk of exactly 4096 frames left an empty tail, which rubato refused,
+        // and a whole recording failed with "Insufficient buffer size 0".
+        for n in [CHUNK_IN, 2 * CHUNK_IN, 3 * CHUNK_IN] {
+            let x = vec![0.1f32; n];
+            assert_eq!(to_16k(&x, 8000).unwrap().len(), 2 * n);
         }
     }
 
