@@ -1,0 +1,160 @@
+//! Payment card numbers (PANs, 12-19 digits). In a card window any run of a few digits is card
+//! data, whatever its length or checksum: one misheard digit breaks Luhn and the other fifteen
+//! are still a card number. Outside a window, Luhn (or a known issuer range at a card length)
+//! is what tells a card from any other long number.
+
+use super::scene::Scene;
+use super::{value_finding, Basis, Candidate, Detector};
+use crate::types::Kind;
+
+pub(crate) struct Card;
+
+const NAME: &str = "digits.card";
+
+impl Detector for Card {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
+        for v in &scene.values {
+            let digits = v.run.values();
+            let n = digits.len();
+            let luhn = luhn_span(&digits);
+            let brand = luhn.clone().and_then(|r| issuer(&digits[r])).or_else(|| issuer(&digits));
+            let window = scene.window_of(&v.windows, Kind::CardNumber);
+            if let Some(w) = window {
+                // A date in the card window ("04/27") is the expiry, and a year ("since
+                // 2019") is neither: leave both to their own detectors.
+                if n >= scene.cfg.card_window_min_digits && !v.run.year_like && !v.run.has_slash() {
+                    let conf = 0.8 + if luhn.is_some() { 0.15 } else { 0.0 } + if brand.is_some() { 0.05 } else { 0.0 };
+                    out.push(Candidate { finding: value_finding(v, 0..n, Kind::CardNumber, conf, NAME, w.rule()), basis: Basis::Context });
+                }
+                continue;
+            }
+            if luhn.is_some() {
+                let conf = 0.7 + if brand.is_some() { 0.2 } else { 0.0 };
+                out.push(Candidate { finding: value_finding(v, 0..n, Kind::CardNumber, conf, NAME, "luhn".into()), basis: Basis::Content });
+            } else if brand.is_some() && !v.run.has_slash() {
+                out.push(Candidate { finding: value_finding(v, 0..n, Kind::CardNumber, 0.5, NAME, "iin".into()), basis: Basis::Content });
+            }
+        }
+    }
+}
+
+/// The Luhn checksum: the last digit makes the weighted sum a multiple of ten.
+pub fn luhn(digits: &[u8]) -> bool {
+    if digits.is_empty() {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            let d = d as u32;
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// A stretch of 12-19 digits that passes Luhn: the whole run, or the run less one or two stray
+/// digits at either end ("oh, 4539..." or "to 4539..." put a homophone in front). A trimmed
+/// stretch, or a 12-digit one, must also fit an issuer range: one random number in ten passes
+/// Luhn, and trying several stretches multiplies the chances.
+fn luhn_span(digits: &[u8]) -> Option<std::ops::Range<usize>> {
+    let n = digits.len();
+    for trim in 0..=2usize {
+        for front in 0..=trim {
+            let back = trim - front;
+            if front + back >= n {
+                continue;
+            }
+            let s = &digits[front..n - back];
+            if (12..=19).contains(&s.len()) && luhn(s) && (issuer(s).is_some() || (trim == 0 && s.len() >= 13)) {
+                return Some(front..n - back);
+            }
+        }
+    }
+    None
+}
+
+/// The card scheme whose issuer range and length the digits fit, if any.
+pub fn issuer(d: &[u8]) -> Option<&'static str> {
+    let n = d.len();
+    let prefix = |k: usize| -> u32 { d.iter().take(k).fold(0u32, |a, x| a * 10 + *x as u32) };
+    if n < 12 {
+        return None;
+    }
+    let p1 = prefix(1);
+    let p2 = prefix(2);
+    let p3 = prefix(3);
+    let p4 = prefix(4);
+    let p6 = prefix(6);
+    if p1 == 4 && matches!(n, 13 | 16 | 19) {
+        return Some("visa");
+    }
+    if ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && n == 16 {
+        return Some("mastercard");
+    }
+    if (p2 == 34 || p2 == 37) && n == 15 {
+        return Some("amex");
+    }
+    if (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65) && (16..=19).contains(&n) {
+        return Some("discover");
+    }
+    if (3528..=3589).contains(&p4) && (16..=19).contains(&n) {
+        return Some("jcb");
+    }
+    if ((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&n) {
+        return Some("diners");
+    }
+    if p2 == 62 && (16..=19).contains(&n) {
+        return Some("unionpay");
+    }
+    if (p2 == 50 || (56..=69).contains(&p2) || (675900..=675999).contains(&p6)) && (12..=19).contains(&n) {
+        return Some("maestro");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Vec<u8> {
+        s.bytes().map(|b| b - b'0').collect()
+    }
+
+    #[test]
+    fn luhn_accepts_valid_numbers_and_rejects_one_wrong_digit() {
+        assert!(luhn(&d("4539148803436467")));
+        assert!(!luhn(&d("4539148803436468")));
+        assert!(luhn(&d("378282246310005")));
+        assert!(!luhn(&[]));
+    }
+
+    #[test]
+    fn issuer_ranges_need_a_card_length() {
+        assert_eq!(issuer(&d("4539148803436467")), Some("visa"));
+        assert_eq!(issuer(&d("5555555555554444")), Some("mastercard"));
+        assert_eq!(issuer(&d("2223003122003222")), Some("mastercard"));
+        assert_eq!(issuer(&d("378282246310005")), Some("amex"));
+        assert_eq!(issuer(&d("6011111111111117")), Some("discover"));
+        assert_eq!(issuer(&d("447700900123")), None);
+        assert_eq!(issuer(&d("4539")), None);
+    }
+
+    #[test]
+    fn a_stray_digit_in_front_does_not_hide_a_valid_card() {
+        assert_eq!(luhn_span(&d("24539148803436467")), Some(1..17));
+        assert_eq!(luhn_span(&d("4539148803436467")), Some(0..16));
+        assert_eq!(luhn_span(&d("1234")), None);
+    }
+}

@@ -1,0 +1,51 @@
+//! Card expiry dates: "oh four twenty seven", "04/27", "April twenty twenty eight", "twelve
+//! slash twenty six". Said after an expiry trigger, or as a month and year inside the card
+//! conversation; a written MM/YY anywhere.
+
+use super::scene::Scene;
+use super::{date_finding, value_finding, Basis, Candidate, Detector};
+use crate::types::Kind;
+
+pub(crate) struct Expiry;
+
+const NAME: &str = "dates.expiry";
+
+/// Windows in which a month-and-year is the card's expiry.
+const PAYMENT: [Kind; 3] = [Kind::ExpiryDate, Kind::CardNumber, Kind::SecurityCode];
+
+impl Detector for Expiry {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
+        for d in &scene.dates {
+            let date = &d.date;
+            let expiry = scene.window_of(&d.windows, Kind::ExpiryDate);
+            let payment = PAYMENT.iter().find_map(|k| scene.window_of(&d.windows, *k));
+            match (expiry, payment) {
+                (Some(w), _) if date.month.is_some() => {
+                    out.push(Candidate { finding: date_finding(d, Kind::ExpiryDate, 0.9, NAME, w.rule()), basis: Basis::Context });
+                }
+                // Inside the card conversation a month and year with no day is the expiry.
+                (_, Some(w)) if date.day.is_none() && date.month.is_some() && date.year.is_some() => {
+                    out.push(Candidate { finding: date_finding(d, Kind::ExpiryDate, 0.85, NAME, w.rule()), basis: Basis::Context });
+                }
+                // "04/27" written by Whisper: a two-digit month and a plausible card year.
+                _ if date.numeric && date.day.is_none() && date.year_digits == 2 && date.year.is_some_and(|y| (15..=45).contains(&y)) => {
+                    out.push(Candidate { finding: date_finding(d, Kind::ExpiryDate, 0.55, NAME, "mm_yy".into()), basis: Basis::Content });
+                }
+                _ => {}
+            }
+        }
+        for v in &scene.values {
+            let Some(w) = scene.window_of(&v.windows, Kind::ExpiryDate) else { continue };
+            let n = v.run.len();
+            // "oh four twenty seven" (4), "four twenty seven" (3), "oh four twenty twenty
+            // seven" (6); a dropped digit still counts.
+            if (2..=6).contains(&n) {
+                out.push(Candidate { finding: value_finding(v, 0..n, Kind::ExpiryDate, 0.85, NAME, w.rule()), basis: Basis::Context });
+            }
+        }
+    }
+}

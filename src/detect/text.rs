@@ -1,0 +1,163 @@
+//! Text kinds: e-mail addresses, postcodes, National Insurance numbers, names, address lines
+//! and customer terms. The matchers in `matchers` find them in one stretch of words; this
+//! detector chooses the stretches (turns, cut after any trigger phrase so a question is never
+//! matched as its own answer) and adds context: a name is only looked for as an answer when
+//! the other side just asked for it, and a match inside its own kind's window is surer.
+
+use super::matchers::{self, Match, TermList};
+use super::context::is_acknowledgement;
+use super::scene::Scene;
+use super::{Basis, Candidate, Detector};
+use crate::types::{Finding, Kind, WordRange};
+use crate::units::Ms;
+
+pub(crate) struct TextKinds;
+
+/// One text kind and how its matcher is called on a stretch of word texts. `asked` is true
+/// when the other side just asked for this kind (used by the name matcher).
+struct TextKind {
+    kind: Kind,
+    detector: &'static str,
+    matcher: fn(&[&str], bool) -> Vec<Match>,
+}
+
+const TEXT_KINDS: &[TextKind] = &[
+    TextKind { kind: Kind::Email, detector: "text.email", matcher: |w, _| matchers::emails(w) },
+    TextKind { kind: Kind::Postcode, detector: "text.postcode", matcher: |w, _| matchers::postcodes(w) },
+    TextKind { kind: Kind::NiNumber, detector: "text.ni_number", matcher: |w, _| matchers::ni_numbers(w) },
+    TextKind { kind: Kind::PersonName, detector: "text.person_name", matcher: matchers::name_in_answer },
+    TextKind { kind: Kind::Address, detector: "text.address", matcher: |w, _| matchers::address_lines(w) },
+];
+
+impl Detector for TextKinds {
+    fn name(&self) -> &'static str {
+        "text"
+    }
+
+    fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
+        // Built once per call: a long term list compiles into one automaton.
+        let terms = (!scene.terms.is_empty()).then(|| TermList::new(&scene.terms));
+        let stretches = stretches(scene);
+        for (si, st) in stretches.iter().enumerate() {
+            let Some(ch) = scene.channel(st.channel) else { continue };
+            let words = &ch.words[st.first..=st.last];
+            let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            let open = scene.windows_at(words[0].start);
+            let mut found: Vec<(Kind, &'static str, Match)> = Vec::new();
+            for tk in TEXT_KINDS {
+                let asked = tk.kind == Kind::PersonName && was_asked(scene, &stretches, si, &open);
+                found.extend((tk.matcher)(&texts, asked).into_iter().map(|m| (tk.kind, tk.detector, m)));
+            }
+            if let Some(t) = &terms {
+                found.extend(t.find(&texts).into_iter().map(|m| (Kind::Term, "text.term", m)));
+            }
+            for (kind, detector, m) in found {
+                if m.first > m.last || m.last >= words.len() {
+                    continue;
+                }
+                let in_window = scene.window_of(&open, kind);
+                let finding = Finding {
+                    kind,
+                    channel: Some(st.channel),
+                    start: words[m.first].start,
+                    end: words[m.last].end.max(words[m.first].start),
+                    confidence: (m.confidence + if in_window.is_some() { 0.1 } else { 0.0 }).clamp(0.0, 1.0),
+                    detector,
+                    rule: in_window.map(|w| w.rule()).unwrap_or_else(|| m.rule.to_string()),
+                    words: Some(WordRange { channel: st.channel, first: st.first + m.first, last: st.first + m.last }),
+                };
+                let basis = if in_window.is_some() { Basis::Context } else { Basis::Content };
+                out.push(Candidate { finding, basis });
+            }
+        }
+    }
+}
+
+/// A run of one channel's words handed to the matchers as one piece of speech.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stretch {
+    channel: u16,
+    first: usize,
+    last: usize,
+    /// The stretch ends with a trigger phrase (it was cut there).
+    ends_in_trigger: bool,
+}
+
+/// Each channel's turns, cut after every trigger phrase said in them ("can I take your name
+/// please John Smith" in mono is the question, then the answer), then rejoined where a value
+/// was only interrupted by the other side's "yep" ("Y O three one ... yep ... seven E T").
+/// Sorted by start time across channels.
+fn stretches(scene: &Scene) -> Vec<Stretch> {
+    let mut all = Vec::new();
+    for ch in &scene.channels {
+        let mut cuts: Vec<usize> = scene.triggers.iter().filter(|t| t.channel == ch.channel).map(|t| t.last).collect();
+        cuts.sort_unstable();
+        let mut pieces: Vec<Stretch> = Vec::new();
+        for &(a, b) in &ch.turns {
+            let mut start = a;
+            for &c in cuts.iter().filter(|&&c| a <= c && c <= b) {
+                if c >= start {
+                    pieces.push(Stretch { channel: ch.channel, first: start, last: c, ends_in_trigger: true });
+                    start = c + 1;
+                }
+            }
+            if start <= b {
+                pieces.push(Stretch { channel: ch.channel, first: start, last: b, ends_in_trigger: false });
+            }
+        }
+        let mut joined: Vec<Stretch> = Vec::new();
+        for p in pieces {
+            if let Some(prev) = joined.last_mut() {
+                let (from, to) = (ch.words[prev.last].end, ch.words[p.first].start);
+                let only_acks = scene.channels.iter().filter(|o| o.channel != ch.channel).all(|o| {
+                    o.words.iter().filter(|w| w.start >= from && w.start < to).all(|w| is_acknowledgement(&w.text))
+                });
+                if !prev.ends_in_trigger && to.0.saturating_sub(from.0) <= scene.cfg.join_gap_ms && only_acks && prev.last + 1 == p.first {
+                    prev.last = p.last;
+                    prev.ends_in_trigger = p.ends_in_trigger;
+                    continue;
+                }
+            }
+            joined.push(p);
+        }
+        all.extend(joined);
+    }
+    let start = |s: &Stretch| scene.channel(s.channel).map(|c| c.words[s.first].start).unwrap_or_default();
+    all.sort_by_key(|s| (start(s), s.channel));
+    all
+}
+
+/// Whether stretch `i` answers a request for a name: a name window is open at its start and
+/// the request came just before: in the other side's last real turn, earlier in the speaker's
+/// own turn ("it's in the name of, um, Kwame Ahmed"), or, in mono, in the turn before.
+fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> bool {
+    if scene.window_of(open, Kind::PersonName).is_none() {
+        return false;
+    }
+    let st = stretches[i];
+    let asks = |channel: u16, from: usize, to: usize| {
+        scene.triggers.iter().any(|t| t.kind == Some(Kind::PersonName) && t.channel == channel && from <= t.last && t.last <= to)
+    };
+    let Some(ch) = scene.channel(st.channel) else { return false };
+    let start = ch.words[st.first].start;
+    // The speaker's own turn, up to this stretch.
+    if let Some(&(a, _)) = ch.turns.iter().find(|(a, b)| *a <= st.first && st.first <= *b) {
+        if a < st.first && asks(st.channel, a, st.first - 1) {
+            return true;
+        }
+    }
+    // The last turn before this one that was not only "yes"/"okay": another channel's, or in
+    // mono the channel's own.
+    let mono = scene.channels.len() == 1;
+    let mut previous: Option<(Ms, u16, usize, usize)> = None;
+    for other in scene.channels.iter().filter(|o| mono || o.channel != st.channel) {
+        for &(a, b) in &other.turns {
+            let t0 = other.words[a].start;
+            let real = other.words[a..=b].iter().any(|w| !is_acknowledgement(&w.text));
+            if t0 < start && b < other.words.len() && real && !(other.channel == st.channel && b >= st.first) && previous.is_none_or(|p| t0 > p.0) {
+                previous = Some((t0, other.channel, a, b));
+            }
+        }
+    }
+    previous.is_some_and(|(_, c, a, b)| asks(c, a, b))
+}
