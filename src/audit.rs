@@ -115,20 +115,22 @@ pub struct Receipt {
     pub transcripts: Vec<TranscriptRow>,
 }
 
+/// One Arrow column from a closure over the rows.
+macro_rules! col {
+    ($rows:expr, $builder:ty, $f:expr) => {{
+        let mut b = <$builder>::new();
+        for r in $rows {
+            b.append_option($f(r));
+        }
+        Arc::new(b.finish()) as ArrayRef
+    }};
+}
+
 fn s(name: &str, nullable: bool) -> Field {
     Field::new(name, DataType::Utf8, nullable)
 }
 
 fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowError> {
-    macro_rules! col {
-        ($builder:ty, $f:expr) => {{
-            let mut b = <$builder>::new();
-            for r in rows {
-                b.append_option($f(r));
-            }
-            Arc::new(b.finish()) as ArrayRef
-        }};
-    }
     let ts = {
         let mut b = TimestampMillisecondBuilder::new().with_timezone("UTC");
         for r in rows {
@@ -166,45 +168,36 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
     RecordBatch::try_new(
         Arc::new(schema),
         vec![
-            col!(StringBuilder, |r: &&FileRow| Some(r.file_id.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.run_id.clone())),
-            col!(UInt32Builder, |r: &&FileRow| Some(r.schema_version)),
-            col!(StringBuilder, |r: &&FileRow| Some(r.shard.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.input_path.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.input_sha256.clone())),
-            col!(StringBuilder, |r: &&FileRow| r.output_path.clone()),
-            col!(StringBuilder, |r: &&FileRow| r.output_sha256.clone()),
-            col!(StringBuilder, |r: &&FileRow| Some(r.status.as_str())),
-            col!(StringBuilder, |r: &&FileRow| r.error.clone()),
-            col!(StringBuilder, |r: &&FileRow| r.codec.clone()),
-            col!(StringBuilder, |r: &&FileRow| r.output_format.clone()),
-            col!(UInt32Builder, |r: &&FileRow| r.sample_rate),
-            col!(UInt16Builder, |r: &&FileRow| r.channels),
-            col!(UInt64Builder, |r: &&FileRow| r.duration_ms),
-            col!(UInt64Builder, |r: &&FileRow| Some(r.redacted_ms)),
-            col!(UInt32Builder, |r: &&FileRow| Some(r.findings)),
-            col!(StringBuilder, |r: &&FileRow| Some(r.model.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.model_sha256.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.policy_sha256.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.tool_version.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.host.clone())),
-            col!(StringBuilder, |r: &&FileRow| Some(r.user.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.file_id.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.run_id.clone())),
+            col!(rows, UInt32Builder, |r: &&FileRow| Some(r.schema_version)),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.shard.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.input_path.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.input_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| r.output_path.clone()),
+            col!(rows, StringBuilder, |r: &&FileRow| r.output_sha256.clone()),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.status.as_str())),
+            col!(rows, StringBuilder, |r: &&FileRow| r.error.clone()),
+            col!(rows, StringBuilder, |r: &&FileRow| r.codec.clone()),
+            col!(rows, StringBuilder, |r: &&FileRow| r.output_format.clone()),
+            col!(rows, UInt32Builder, |r: &&FileRow| r.sample_rate),
+            col!(rows, UInt16Builder, |r: &&FileRow| r.channels),
+            col!(rows, UInt64Builder, |r: &&FileRow| r.duration_ms),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(r.redacted_ms)),
+            col!(rows, UInt32Builder, |r: &&FileRow| Some(r.findings)),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.model.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.model_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.policy_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.tool_version.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.host.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.user.clone())),
             ts,
-            col!(UInt64Builder, |r: &&FileRow| Some(r.elapsed_ms)),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(r.elapsed_ms)),
         ],
     )
 }
 
 fn redactions_batch(rows: &[&RedactionRow]) -> Result<RecordBatch, arrow_schema::ArrowError> {
-    macro_rules! col {
-        ($builder:ty, $f:expr) => {{
-            let mut b = <$builder>::new();
-            for r in rows {
-                b.append_option($f(r));
-            }
-            Arc::new(b.finish()) as ArrayRef
-        }};
-    }
     let schema = Schema::new(vec![
         s("file_id", false),
         s("run_id", false),
@@ -224,34 +217,25 @@ fn redactions_batch(rows: &[&RedactionRow]) -> Result<RecordBatch, arrow_schema:
     RecordBatch::try_new(
         Arc::new(schema),
         vec![
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.file_id.clone())),
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.run_id.clone())),
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.input_path.clone())),
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.input_sha256.clone())),
-            col!(UInt16Builder, |r: &&RedactionRow| r.channel),
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.kind.clone())),
-            col!(UInt64Builder, |r: &&RedactionRow| Some(r.start_ms)),
-            col!(UInt64Builder, |r: &&RedactionRow| Some(r.end_ms)),
-            col!(UInt64Builder, |r: &&RedactionRow| Some(r.muted_start_ms)),
-            col!(UInt64Builder, |r: &&RedactionRow| Some(r.muted_end_ms)),
-            col!(Float32Builder, |r: &&RedactionRow| Some(r.confidence)),
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.detector.clone())),
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.rule.clone())),
-            col!(StringBuilder, |r: &&RedactionRow| Some(r.policy_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.file_id.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.run_id.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.input_path.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.input_sha256.clone())),
+            col!(rows, UInt16Builder, |r: &&RedactionRow| r.channel),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.kind.clone())),
+            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.start_ms)),
+            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.end_ms)),
+            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.muted_start_ms)),
+            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.muted_end_ms)),
+            col!(rows, Float32Builder, |r: &&RedactionRow| Some(r.confidence)),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.detector.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.rule.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.policy_sha256.clone())),
         ],
     )
 }
 
 fn transcripts_batch(rows: &[&TranscriptRow]) -> Result<RecordBatch, arrow_schema::ArrowError> {
-    macro_rules! col {
-        ($builder:ty, $f:expr) => {{
-            let mut b = <$builder>::new();
-            for r in rows {
-                b.append_option($f(r));
-            }
-            Arc::new(b.finish()) as ArrayRef
-        }};
-    }
     let schema = Schema::new(vec![
         s("file_id", false),
         s("run_id", false),
@@ -266,15 +250,15 @@ fn transcripts_batch(rows: &[&TranscriptRow]) -> Result<RecordBatch, arrow_schem
     RecordBatch::try_new(
         Arc::new(schema),
         vec![
-            col!(StringBuilder, |r: &&TranscriptRow| Some(r.file_id.clone())),
-            col!(StringBuilder, |r: &&TranscriptRow| Some(r.run_id.clone())),
-            col!(StringBuilder, |r: &&TranscriptRow| Some(r.input_path.clone())),
-            col!(StringBuilder, |r: &&TranscriptRow| Some(r.input_sha256.clone())),
-            col!(UInt16Builder, |r: &&TranscriptRow| Some(r.channel)),
-            col!(UInt32Builder, |r: &&TranscriptRow| Some(r.segment)),
-            col!(UInt64Builder, |r: &&TranscriptRow| Some(r.start_ms)),
-            col!(UInt64Builder, |r: &&TranscriptRow| Some(r.end_ms)),
-            col!(StringBuilder, |r: &&TranscriptRow| Some(r.text.clone())),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.file_id.clone())),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.run_id.clone())),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.input_path.clone())),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.input_sha256.clone())),
+            col!(rows, UInt16Builder, |r: &&TranscriptRow| Some(r.channel)),
+            col!(rows, UInt32Builder, |r: &&TranscriptRow| Some(r.segment)),
+            col!(rows, UInt64Builder, |r: &&TranscriptRow| Some(r.start_ms)),
+            col!(rows, UInt64Builder, |r: &&TranscriptRow| Some(r.end_ms)),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.text.clone())),
         ],
     )
 }
