@@ -90,7 +90,10 @@ impl Encoding {
             Encoding::Float32 => out[..4].copy_from_slice(&x.to_le_bytes()),
             Encoding::Float64 => out[..8].copy_from_slice(&(x as f64).to_le_bytes()),
             Encoding::MuLaw => out[0] = mulaw_encode(i16v(x)),
-            Encoding::ALaw => out[0] = alaw_encode(i16v(x)),
+            // A-law has no zero: its quietest codes are +8 and -8. A muted sample keeps the
+            // sign of its original (x * 0.0 is -0.0 for a negative x), so silence never flips
+            // a sample's sign, which a fidelity check would count as an alteration.
+            Encoding::ALaw => out[0] = alaw_encode(if i16v(x) == 0 && x.is_sign_negative() { -1 } else { i16v(x) }),
         }
     }
 }
@@ -333,6 +336,18 @@ mod tests {
                 assert!(y.abs() <= x.abs() + 1e-6, "{u} {g}");
                 assert!(y == 0.0 || y.signum() == x.signum());
             }
+        }
+    }
+
+    #[test]
+    fn muted_alaw_keeps_the_sign_of_the_original() {
+        for a in 0..=255u8 {
+            let x = alaw_decode(a) as f32 / 32768.0;
+            let mut b = [0u8];
+            Encoding::ALaw.encode(x * 0.0, &mut b);
+            let y = Encoding::ALaw.decode(&b);
+            assert_eq!(y.signum(), x.signum(), "code {a:#04x}");
+            assert!(y.abs() <= x.abs());
         }
     }
 
