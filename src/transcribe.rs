@@ -7,7 +7,7 @@ use crate::vad::Region;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+use whisper_rs::{DtwModelPreset, DtwMode, DtwParameters, FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TranscribeError {
@@ -47,7 +47,14 @@ impl Model {
                 cause: "file not found (run ./scripts/fetch-model.sh, or pass --model)".into(),
             });
         }
-        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+        let mut params = WhisperContextParameters::default();
+        // Whisper's own token times drift by seconds on short, broken call speech; the
+        // cross-attention alignment (DTW over the model's alignment heads) stays within a
+        // word. It needs the heads for the model's size, read from the file's header.
+        if let Some(preset) = dtw_preset(path) {
+            params.dtw_parameters(DtwParameters { mode: DtwMode::ModelPreset { model_preset: preset }, ..Default::default() });
+        }
+        let ctx = WhisperContext::new_with_params(path, params)
             .map_err(|e| TranscribeError::Load { path: path.display().to_string(), cause: e.to_string() })?;
         Ok(Model { ctx, path: path.to_path_buf(), states: Mutex::new(Vec::new()) })
     }
@@ -135,7 +142,8 @@ impl Model {
                     }
                     let data = tok.token_data();
                     let text = tok.to_str_lossy().map(|c| c.into_owned()).unwrap_or_default();
-                    toks.push(Token { text, t0: from_centis(data.t0), t1: from_centis(data.t1), p: data.p });
+                    let dtw = (data.t_dtw >= 0).then(|| from_centis(data.t_dtw));
+                    toks.push(Token { text, t0: from_centis(data.t0), t1: from_centis(data.t1), dtw, p: data.p });
                 }
                 for w in tokens_to_words(&toks) {
                     words.push(Word {
@@ -238,12 +246,62 @@ pub struct Token {
     pub text: String,
     pub t0: Ms,
     pub t1: Ms,
+    /// The alignment (DTW) time, where the model has alignment heads for it.
+    pub dtw: Option<Ms>,
     pub p: f32,
 }
 
+/// The alignment heads for a ggml whisper file, from its header's vocabulary size (51864 is
+/// English-only), text-layer count and width. `None` for a size without a preset: whisper's
+/// own token times are used then.
+fn dtw_preset(path: &Path) -> Option<DtwModelPreset> {
+    use std::io::Read;
+    let mut h = [0u8; 44];
+    std::fs::File::open(path).ok()?.read_exact(&mut h).ok()?;
+    let field = |i: usize| i32::from_le_bytes([h[4 * i], h[4 * i + 1], h[4 * i + 2], h[4 * i + 3]]);
+    // magic, n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer, n_text_ctx,
+    // n_text_state, n_text_head, n_text_layer, n_mels
+    if field(0) != 0x6767_6d6c {
+        return None;
+    }
+    let english = field(1) == 51864;
+    Some(match (field(9), field(7), english) {
+        (4, 384, true) => DtwModelPreset::TinyEn,
+        (4, 384, false) => DtwModelPreset::Tiny,
+        (6, 512, true) => DtwModelPreset::BaseEn,
+        (6, 512, false) => DtwModelPreset::Base,
+        (12, 768, true) => DtwModelPreset::SmallEn,
+        (12, 768, false) => DtwModelPreset::Small,
+        _ => return None,
+    })
+}
+
+/// Longest a word is taken to last past its last token's alignment time, when the next token
+/// is far off (the end of a segment, or a pause the aligner put inside punctuation).
+const DTW_WORD_TAIL_MS: u64 = 600;
+
 /// Joins BPE tokens into words: a token that starts with a space starts a word; punctuation
-/// and word pieces attach to the word before.
+/// and word pieces attach to the word before. With alignment times on every token, a word
+/// runs from its first token's alignment time to the next token's (at most
+/// `DTW_WORD_TAIL_MS` past its own last one); otherwise whisper's own token times are used.
 pub fn tokens_to_words(tokens: &[Token]) -> Vec<Word> {
+    if !tokens.is_empty() && tokens.iter().all(|t| t.dtw.is_some()) {
+        let mut aligned: Vec<Token> = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            let at = t.dtw.unwrap_or(t.t0);
+            // Punctuation is aligned to the next speech, after the pause: it takes no time.
+            let (t0, t1) = if t.text.trim().chars().all(|c| c.is_ascii_punctuation()) {
+                let prev = aligned.last().map(|p| p.t1).unwrap_or(at);
+                (prev, prev)
+            } else {
+                let next = tokens[i + 1..].iter().find(|n| !n.text.trim().chars().all(|c| c.is_ascii_punctuation())).and_then(|n| n.dtw);
+                let next = next.unwrap_or(Ms(at.0 + DTW_WORD_TAIL_MS));
+                (at, Ms(next.0.clamp(at.0, at.0 + DTW_WORD_TAIL_MS)))
+            };
+            aligned.push(Token { t0, t1, dtw: None, ..t.clone() });
+        }
+        return tokens_to_words(&aligned);
+    }
     let mut words: Vec<(Word, usize)> = Vec::new();
     for t in tokens {
         if t.text.is_empty() || t.text.starts_with("[_") {
@@ -277,7 +335,23 @@ mod tests {
     use super::*;
 
     fn tok(text: &str, t0: u64, t1: u64) -> Token {
-        Token { text: text.into(), t0: Ms(t0), t1: Ms(t1), p: 0.5 }
+        Token { text: text.into(), t0: Ms(t0), t1: Ms(t1), dtw: None, p: 0.5 }
+    }
+
+    #[test]
+    fn alignment_times_replace_token_times_when_every_token_has_one() {
+        let mut toks = [tok(" card", 0, 100), tok(" 45", 100, 200), tok("39", 200, 300), tok(".", 300, 300), tok(" Thanks", 300, 400)];
+        for (t, at) in toks.iter_mut().zip([1_000, 1_400, 1_700, 3_000, 3_000]) {
+            t.dtw = Some(Ms(at));
+        }
+        let w = tokens_to_words(&toks);
+        assert_eq!((w[0].start, w[0].end), (Ms(1_000), Ms(1_400)));
+        // "4539." ends where the next word is aligned, but no more than the tail past its own
+        // time; the full stop, aligned after the pause, does not stretch it.
+        assert_eq!((w[1].text.as_str(), w[1].start, w[1].end), ("4539.", Ms(1_400), Ms(1_700 + DTW_WORD_TAIL_MS)));
+        // One token without an alignment time: whisper's times for the lot.
+        toks[1].dtw = None;
+        assert_eq!(tokens_to_words(&toks)[0].start, Ms(0));
     }
 
     #[test]
