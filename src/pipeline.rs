@@ -253,7 +253,7 @@ fn run_stages(ctx: &RunContext, input: &Input, key: &str, row: &mut FileRow) -> 
         .map_err(|e| StageError::Output { path: text_path.display().to_string(), cause: e.to_string() }.to_string())?;
 
     let rate = spec.sample_rate;
-    row.redacted_ms = analysis.spans.iter().map(|s| frame_to_ms(Frame(s.frames()), rate).0).sum();
+    row.redacted_ms = frame_to_ms(Frame(crate::plan::muted_frames(&analysis.spans)), rate).0;
     row.findings = analysis.findings.len() as u32;
     let redactions = analysis
         .findings
@@ -297,10 +297,12 @@ fn run_stages(ctx: &RunContext, input: &Input, key: &str, row: &mut FileRow) -> 
     Ok((redactions, transcripts))
 }
 
-/// The muted stretch that covers a finding (the span it was merged into).
+/// The muted stretch that covers a finding on its speaker's channel (the span it was merged
+/// into).
 fn muted_range(spans: &[Span], f: &Finding, rate: u32) -> (Ms, Ms) {
     spans
         .iter()
+        .filter(|s| f.channel.is_none_or(|c| s.channels.contains(&c)))
         .map(|s| (frame_to_ms(s.start, rate), frame_to_ms(s.end, rate)))
         .find(|(s, e)| *s <= f.end && f.start <= *e)
         .unwrap_or((f.start, f.end))

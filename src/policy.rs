@@ -73,11 +73,13 @@ pub struct KindPolicy {
     pub enabled: bool,
     /// Overrides `redact.pad_ms` for this kind.
     pub pad_ms: Option<u64>,
+    /// Overrides `redact.snap_max_ms` for this kind.
+    pub snap_max_ms: Option<u64>,
 }
 
 impl Default for KindPolicy {
     fn default() -> Self {
-        KindPolicy { enabled: true, pad_ms: None }
+        KindPolicy { enabled: true, pad_ms: None, snap_max_ms: None }
     }
 }
 
@@ -129,6 +131,10 @@ impl Policy {
 
     pub fn pad_ms(&self, kind: Kind) -> u64 {
         self.kinds.get(&kind).and_then(|k| k.pad_ms).unwrap_or(self.redact.pad_ms)
+    }
+
+    pub fn snap_max_ms(&self, kind: Kind) -> u64 {
+        self.kinds.get(&kind).and_then(|k| k.snap_max_ms).unwrap_or(self.redact.snap_max_ms)
     }
 
     /// Hash of the policy's meaning, not its text: the parsed policy re-serialised, so that
