@@ -1,8 +1,11 @@
 //! Precision and recall per kind over every corpus in `tests/corpus`, and detection speed.
 //! Run with `cargo bench --bench detect_corpus`. Prints kinds and figures only, never texts.
 
+use callredact::detect::detect;
 use callredact::detect::eval::{self, Report};
 use callredact::policy::Policy;
+use callredact::types::{CallTranscript, ChannelTranscript, Role, Voiced, Word};
+use callredact::units::Ms;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -72,4 +75,34 @@ fn main() {
     }
     let secs = started.elapsed().as_secs_f64();
     println!("\n{runs} cases in {secs:.2} s: {:.0} cases/s", runs as f64 / secs);
+
+    // One long call: every stereo case laid end to end, to show detection stays linear-ish.
+    let mut long = CallTranscript {
+        channels: vec![
+            ChannelTranscript { channel: 0, role: Role::Agent, words: Vec::new() },
+            ChannelTranscript { channel: 1, role: Role::Customer, words: Vec::new() },
+        ],
+    };
+    let mut voiced = Vec::new();
+    let mut offset = 0u64;
+    for case in cases.iter().filter(|c| c.channels.len() == 2) {
+        let call = case.call();
+        let mut end = 0;
+        for (ch, src) in long.channels.iter_mut().zip(&call.channels) {
+            for w in &src.words {
+                ch.words.push(Word { start: Ms(w.start.0 + offset), end: Ms(w.end.0 + offset), ..w.clone() });
+                end = end.max(w.end.0);
+            }
+        }
+        voiced.extend(case.voiced().into_iter().map(|v| Voiced { start: Ms(v.start.0 + offset), end: Ms(v.end.0 + offset), ..v }));
+        offset += end + 5_000;
+    }
+    let words: usize = long.channels.iter().map(|c| c.words.len()).sum();
+    let started = Instant::now();
+    let found = std::hint::black_box(detect(&long, &voiced, &policy)).len();
+    println!(
+        "one {:.0}-minute stereo call, {words} words: {found} findings in {:.0} ms",
+        offset as f64 / 60_000.0,
+        started.elapsed().as_secs_f64() * 1000.0
+    );
 }

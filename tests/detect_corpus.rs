@@ -59,21 +59,24 @@ fn recall_and_precision_stay_above_their_floors() {
     let r = report();
     let total = r.total();
     let mut problems = Vec::new();
-    // Floors: a little under what the detector measured when they were set (see README), so
-    // a regression fails while noise from an added corpus case does not.
-    if total.recall() < 0.95 {
-        problems.push(format!("overall recall {:.3} < 0.95", total.recall()));
+    // Floors sit a little under what was measured when they were set (recall 0.997, kind-exact
+    // recall 0.997, precision 0.998 over 675 cases; 0.986 / 0.907 on 77 cases written after
+    // tuning and measured once), so a regression fails and one awkward new case does not.
+    let floors = [("recall", total.recall(), 0.97), ("kind-exact recall", total.exact_recall(), 0.95), ("precision", total.precision(), 0.95)];
+    for (what, got, floor) in floors {
+        if got < floor {
+            problems.push(format!("overall {what} {got:.3} < {floor}"));
+        }
     }
-    if total.exact_recall() < 0.90 {
-        problems.push(format!("overall kind-exact recall {:.3} < 0.90", total.exact_recall()));
-    }
-    if total.precision() < 0.90 {
-        problems.push(format!("overall precision {:.3} < 0.90", total.precision()));
-    }
-    for (kind, floor) in [(Kind::SecurityCode, 0.9), (Kind::ExpiryDate, 0.9), (Kind::SortCode, 0.9), (Kind::AccountNumber, 0.9), (Kind::Phone, 0.9), (Kind::DateOfBirth, 0.85)] {
+    let digit_kinds = [Kind::SecurityCode, Kind::ExpiryDate, Kind::SortCode, Kind::AccountNumber, Kind::Phone, Kind::DateOfBirth, Kind::Number];
+    let text_kinds = [Kind::Email, Kind::Postcode, Kind::NiNumber, Kind::PersonName, Kind::Address, Kind::Term];
+    for (kind, floor) in digit_kinds.iter().map(|k| (*k, 0.9)).chain(text_kinds.iter().map(|k| (*k, 0.85))) {
         if let Some(s) = r.per_kind.get(&kind) {
             if s.recall() < floor {
                 problems.push(format!("{kind} recall {:.3} < {floor}", s.recall()));
+            }
+            if s.precision() < floor {
+                problems.push(format!("{kind} precision {:.3} < {floor}", s.precision()));
             }
         }
     }
@@ -94,8 +97,14 @@ fn recall_and_precision_stay_above_their_floors() {
 }
 
 #[test]
-fn decoy_only_cases_are_mostly_left_alone() {
+fn decoy_only_cases_are_left_alone() {
     let r = report();
-    let fp_cases: std::collections::BTreeSet<&str> = r.false_positives.iter().filter(|f| f.case.starts_with("negative_")).map(|f| f.case.as_str()).collect();
-    assert!(fp_cases.len() <= 2, "decoy-only cases with findings: {fp_cases:?}");
+    // Prices, times, queue positions, years, durations, short references: at most one decoy
+    // case in fifty may draw a finding.
+    assert!(
+        r.decoy_cases_with_findings.len() * 50 <= r.decoy_cases,
+        "decoy-only cases with findings: {:?} of {}",
+        r.decoy_cases_with_findings,
+        r.decoy_cases
+    );
 }

@@ -167,7 +167,11 @@ fn style() -> impl Strategy<Value = Style> {
     ]
 }
 
-fn spoken() -> impl Strategy<Value = (Vec<u8>, Vec<(usize, Style, Option<usize>)>, Vec<bool>, bool)> {
+/// A digit string; how to cut it into chunks (length, style, filler after); which plain digit
+/// words to swap for homophones; whether to capitalise the first word.
+type Spoken = (Vec<u8>, Vec<(usize, Style, Option<usize>)>, Vec<bool>, bool);
+
+fn spoken() -> impl Strategy<Value = Spoken> {
     (
         prop::collection::vec(0u8..10, 1..20),
         prop::collection::vec((1usize..5, style(), prop::option::weighted(0.3, 0..8usize)), 20),

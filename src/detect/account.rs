@@ -33,3 +33,20 @@ impl Detector for Account {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::kinds;
+    use crate::types::Kind;
+
+    #[test]
+    fn eight_digits_after_the_account_question_are_an_account_number() {
+        assert_eq!(kinds(&[(0, "and the account number", 0), (1, "three one double four five six nine two", 2_500)]), [(Kind::AccountNumber, 1)]);
+    }
+
+    #[test]
+    fn the_account_number_right_after_the_sort_code_counts() {
+        let k = kinds(&[(0, "what's the sort code", 0), (1, "40 12 76", 2_500), (1, "12345678", 5_000)]);
+        assert_eq!(k, [(Kind::SortCode, 1), (Kind::AccountNumber, 1)]);
+    }
+}

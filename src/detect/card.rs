@@ -65,24 +65,16 @@ pub fn luhn(digits: &[u8]) -> bool {
 }
 
 /// A stretch of 12-19 digits that passes Luhn: the whole run, or the run less one or two stray
-/// digits at either end ("oh, 4539..." or "to 4539..." put a homophone in front). A trimmed
-/// stretch, or a 12-digit one, must also fit an issuer range: one random number in ten passes
-/// Luhn, and trying several stretches multiplies the chances.
+/// digits in front ("to 4539..." puts a homophone before the number; a leading "oh" never
+/// changes Luhn). A trimmed stretch, or a 12-digit one, must also fit an issuer range: one
+/// random number in ten passes Luhn, and every extra stretch tried is another chance.
 fn luhn_span(digits: &[u8]) -> Option<std::ops::Range<usize>> {
     let n = digits.len();
-    for trim in 0..=2usize {
-        for front in 0..=trim {
-            let back = trim - front;
-            if front + back >= n {
-                continue;
-            }
-            let s = &digits[front..n - back];
-            if (12..=19).contains(&s.len()) && luhn(s) && (issuer(s).is_some() || (trim == 0 && s.len() >= 13)) {
-                return Some(front..n - back);
-            }
-        }
-    }
-    None
+    (0..=2usize).filter(|&front| front < n).find_map(|front| {
+        let s = &digits[front..];
+        let ok = (12..=19).contains(&s.len()) && luhn(s) && (issuer(s).is_some() || (front == 0 && s.len() >= 13));
+        ok.then_some(front..n)
+    })
 }
 
 /// The card scheme whose issuer range and length the digits fit, if any.
@@ -127,6 +119,38 @@ pub fn issuer(d: &[u8]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::detect::testutil::kinds;
+
+    #[test]
+    fn a_card_read_in_groups_with_yes_between_is_one_finding() {
+        let k = kinds(&[(0, "can I take the long number on the front", 0), (1, "4539 1488", 4_000), (0, "yes", 5_200), (1, "0343 6467", 6_000)]);
+        assert_eq!(k, [(Kind::CardNumber, 1)]);
+    }
+
+    #[test]
+    fn the_agents_read_back_is_a_card_on_the_agent_channel() {
+        let k = kinds(&[(0, "what's the card number", 0), (1, "4539 1488 0343 6467", 2_500), (0, "so that's 4539 1488 0343 6467", 5_000)]);
+        assert_eq!(k, [(Kind::CardNumber, 1), (Kind::CardNumber, 0)]);
+    }
+
+    #[test]
+    fn a_garbled_card_in_the_window_still_counts() {
+        assert_eq!(kinds(&[(0, "and the card number please", 0), (1, "4539, 148", 2_500)]), [(Kind::CardNumber, 1)]);
+    }
+
+    #[test]
+    fn a_price_in_the_card_window_is_not_a_card() {
+        assert!(kinds(&[(0, "the long number on the card please it's £29.99 today", 0)]).is_empty());
+    }
+
+    #[test]
+    fn a_misheard_digit_outside_any_window_is_still_a_number() {
+        // Luhn fails, but sixteen digits are muted all the same.
+        let k = kinds(&[(0, "it's 4539 1488 0343 6468 okay", 0)]);
+        assert_eq!(k.len(), 1);
+        assert!(matches!(k[0].0, Kind::CardNumber | Kind::Number));
+    }
 
     fn d(s: &str) -> Vec<u8> {
         s.bytes().map(|b| b - b'0').collect()

@@ -35,6 +35,9 @@ pub struct DetectConfig {
     pub voiced_gap_kinds: Vec<Kind>,
     /// Uncovered voiced audio shorter than this is ignored (gaps between words in a phrase).
     pub voiced_gap_min_ms: u64,
+    /// Window kinds in which the answering speaker's whole reply is muted by voice activity,
+    /// whatever Whisper made of the words (see `detect::answer`).
+    pub answer_kinds: Vec<Kind>,
     /// Customer-supplied terms to mute (TERM).
     pub terms: Vec<String>,
     /// Files of terms, one per line; `#` starts a comment. Relative paths are read from the
@@ -80,6 +83,18 @@ impl Default for DetectConfig {
             stack_ms: 2_500,
             voiced_gap_kinds: vec![Kind::CardNumber, Kind::SecurityCode],
             voiced_gap_min_ms: 300,
+            answer_kinds: vec![
+                Kind::CardNumber,
+                Kind::SecurityCode,
+                Kind::ExpiryDate,
+                Kind::SortCode,
+                Kind::AccountNumber,
+                Kind::NiNumber,
+                Kind::DateOfBirth,
+                Kind::Postcode,
+                Kind::Phone,
+                Kind::Email,
+            ],
             terms: Vec::new(),
             term_files: Vec::new(),
             window_ms: BUILTIN_WINDOW_MS.iter().copied().collect(),

@@ -21,7 +21,9 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "16 digits", "card details", "pay by card", "pay with card", "paying by card", "debit card number", "credit card number",
             "card's number", "number on your card", "number on your debit card", "number on your credit card", "number on the debit card",
             "numbers on your card", "digits on the card", "digits on your card", "read the card", "card out", "digits across", "across the middle",
-            "take payment", "take a payment", "card you want to use", "card you'd like to use", "last four digits", "last 4 digits", "first four digits", "first 4 digits", "card ending",
+            "take payment", "take a payment",
+            // A garbled question still tends to keep "card": its reply is card data.
+            "the card", "your card", "take the card", "take your card", "card you want to use", "card you'd like to use", "last four digits", "last 4 digits", "first four digits", "first 4 digits", "card ending",
         ],
     ),
     (
@@ -31,6 +33,8 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "3 digits on the back", "three digit code", "3 digit code", "digits on the back", "number on the back", "numbers on the back",
             "back of the card", "back of your card", "last three digits", "last 3 digits", "card verification", "verification code",
             "three digit number", "3 digit number", "by the signature", "signature strip", "on the reverse", "code on the back",
+            // "three" is often heard as "free"; "digit code" survives when the number does not.
+            "digit code", "digits code", "free digit", "free digits", "free digit code", "three digit", "3 digit",
         ],
     ),
     (
@@ -91,6 +95,9 @@ pub struct Trigger {
     pub last: usize,
     pub start: Ms,
     pub end: Ms,
+    /// When the trigger's last word started: Whisper's end times at an utterance's edge run
+    /// late into the pause (and the reply), its start times less so.
+    pub last_start: Ms,
 }
 
 /// A stretch of the call in which values of `kind` are expected.
@@ -101,6 +108,8 @@ pub struct Window {
     /// utterance edges are off by up to a second.
     pub open: Ms,
     pub trigger_end: Ms,
+    /// When the last trigger word started (see `Trigger::last_start`).
+    pub asked_at: Ms,
     pub close: Ms,
     /// Channels expected to answer: in stereo, the customer when the agent asked; the speaker
     /// itself when it named its own value ("my card number is...") or in mono.
@@ -220,6 +229,7 @@ pub fn windows(triggers: &[Trigger], cfg: &DetectConfig, channels: &[u16]) -> Ve
         if let Some(last) = out.iter_mut().rev().find(|w| w.kind == kind).filter(|w| t.start <= w.close) {
             last.close = last.close.max(close);
             last.trigger_end = last.trigger_end.max(t.end);
+            last.asked_at = last.asked_at.max(t.last_start);
             for c in answering {
                 if !last.answering.contains(&c) {
                     last.answering.push(c);
@@ -227,7 +237,7 @@ pub fn windows(triggers: &[Trigger], cfg: &DetectConfig, channels: &[u16]) -> Ve
             }
             continue;
         }
-        out.push(Window { kind, open: t.start, trigger_end: t.end, close, answering });
+        out.push(Window { kind, open: t.start, trigger_end: t.end, asked_at: t.last_start, close, answering });
     }
     out
 }
@@ -294,7 +304,7 @@ mod tests {
     }
 
     fn trig(kind: Kind, channel: u16, start: u64) -> Trigger {
-        Trigger { kind: Some(kind), channel, role: if channel == 0 { Role::Agent } else { Role::Customer }, first: 0, last: 0, start: Ms(start), end: Ms(start + 1000) }
+        Trigger { kind: Some(kind), channel, role: if channel == 0 { Role::Agent } else { Role::Customer }, first: 0, last: 0, start: Ms(start), end: Ms(start + 1000), last_start: Ms(start + 600) }
     }
 
     #[test]

@@ -48,3 +48,31 @@ impl Detector for DateOfBirth {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::kinds;
+    use crate::types::Kind;
+
+    #[test]
+    fn fourth_of_july_ninety_one_is_a_birth_date_without_context() {
+        assert_eq!(kinds(&[(0, "for security it's the fourth of July ninety one", 0)]), [(Kind::DateOfBirth, 0)]);
+    }
+
+    #[test]
+    fn any_date_after_the_question_is_a_birth_date() {
+        assert_eq!(kinds(&[(0, "and your date of birth", 0), (1, "14/03/82", 2_500)]), [(Kind::DateOfBirth, 1)]);
+        assert_eq!(kinds(&[(0, "date of birth please", 0), (1, "3rd of the 4th 1990", 2_500)]), [(Kind::DateOfBirth, 1)]);
+        assert_eq!(kinds(&[(0, "date of birth please", 0), (1, "fourteen oh three eighty two", 2_500)]), [(Kind::DateOfBirth, 1)]);
+    }
+
+    #[test]
+    fn a_recent_date_is_not_a_birth_date() {
+        assert!(kinds(&[(0, "the letter was dated the 4th of March 2024", 0)]).is_empty());
+    }
+
+    #[test]
+    fn an_age_after_the_question_is_not_a_birth_date() {
+        assert_eq!(kinds(&[(0, "date of birth please", 0), (1, "May the seventeenth 1988 I'm 42 so", 2_500)]), [(Kind::DateOfBirth, 1)]);
+    }
+}

@@ -189,6 +189,10 @@ pub struct Report {
     pub per_kind: BTreeMap<Kind, KindStats>,
     pub results: Vec<ExpectResult>,
     pub false_positives: Vec<FalsePositive>,
+    /// Cases with nothing to find (decoys only) that got findings anyway.
+    pub decoy_cases_with_findings: Vec<String>,
+    /// Cases with nothing to find.
+    pub decoy_cases: usize,
     /// Milliseconds muted (sum of finding spans) and the part of them outside every expected span.
     pub muted_ms: u64,
     pub overmuted_ms: u64,
@@ -211,6 +215,12 @@ impl Report {
     /// Scores one case's findings against its expectations.
     pub fn add(&mut self, case: &Case, findings: &[Finding]) {
         self.cases += 1;
+        if case.expect.is_empty() {
+            self.decoy_cases += 1;
+            if !findings.is_empty() {
+                self.decoy_cases_with_findings.push(case.name.clone());
+            }
+        }
         let same_channel = |e: &Expect, f: &Finding| e.channel.is_none() || f.channel.is_none() || e.channel == f.channel;
         for e in &case.expect {
             let spans = |pred: &dyn Fn(Kind) -> bool| -> Vec<(u64, u64)> {
@@ -286,6 +296,7 @@ impl Report {
             out.push_str(&row(k.as_str(), s));
         }
         out.push_str(&row("ALL", &self.total()));
+        out.push_str(&format!("decoy-only cases with findings: {} of {}\n", self.decoy_cases_with_findings.len(), self.decoy_cases));
         let share = if self.muted_ms == 0 { 0.0 } else { 100.0 * self.overmuted_ms as f64 / self.muted_ms as f64 };
         out.push_str(&format!(
             "muted {:.1} s in findings, {:.1} s ({share:.1}%) outside any expected span\n",

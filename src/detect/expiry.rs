@@ -49,3 +49,31 @@ impl Detector for Expiry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::kinds;
+    use crate::types::Kind;
+
+    #[test]
+    fn oh_four_twenty_seven_after_the_expiry_question_is_an_expiry() {
+        assert_eq!(kinds(&[(0, "and the expiry date", 0), (1, "oh four twenty seven", 2_500)]), [(Kind::ExpiryDate, 1)]);
+        assert_eq!(kinds(&[(0, "when does it expire", 0), (1, "twelve slash twenty six", 2_500)]), [(Kind::ExpiryDate, 1)]);
+    }
+
+    #[test]
+    fn a_month_and_year_in_the_card_conversation_is_an_expiry() {
+        let k = kinds(&[(0, "can I take the card number", 0), (1, "4539 1488 0343 6467 and it's April twenty twenty eight", 2_500)]);
+        assert_eq!(k, [(Kind::CardNumber, 1), (Kind::ExpiryDate, 1)]);
+    }
+
+    #[test]
+    fn a_written_mm_yy_is_an_expiry_without_context() {
+        assert_eq!(kinds(&[(0, "yeah it's 04/27 on the card", 0)]), [(Kind::ExpiryDate, 0)]);
+    }
+
+    #[test]
+    fn a_month_and_year_outside_payment_is_left_alone() {
+        assert!(kinds(&[(0, "I've been with you since March 2019", 0)]).is_empty());
+    }
+}

@@ -21,10 +21,12 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 mod account;
+mod answer;
 mod card;
 mod config;
 pub mod context;
 pub mod dates;
+mod dense;
 mod dob;
 pub mod eval;
 mod expiry;
@@ -36,6 +38,7 @@ mod scene;
 mod security_code;
 mod sort_code;
 mod text;
+mod utterance;
 mod voiced_gap;
 
 pub use config::{DetectConfig, TermFileError};
@@ -77,8 +80,11 @@ const REGISTRY: &[&dyn Detector] = &[
     &phone::Phone,
     &dob::DateOfBirth,
     &number::LongNumber,
+    &dense::DenseDigits,
     &text::TextKinds,
     &voiced_gap::VoicedGap,
+    &answer::Answer,
+    &utterance::NumericUtterance,
 ];
 
 /// The names of the registered detectors, for documentation and `inspect`.
@@ -108,7 +114,8 @@ fn terms(cfg: &DetectConfig) -> Vec<String> {
     if cfg.term_files.is_empty() {
         return cfg.terms.iter().filter(|t| !t.trim().is_empty()).cloned().collect();
     }
-    static CACHE: OnceLock<Mutex<HashMap<(Vec<String>, Vec<PathBuf>), Vec<String>>>> = OnceLock::new();
+    type Key = (Vec<String>, Vec<PathBuf>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Vec<String>>>> = OnceLock::new();
     let key = (cfg.terms.clone(), cfg.term_files.clone());
     let cache = CACHE.get_or_init(Default::default);
     if let Some(t) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
@@ -138,20 +145,24 @@ fn is_digit_kind(k: Kind) -> bool {
     )
 }
 
-/// Share of `f`'s words that `k` covers, on the same channel.
-fn covered_share(f: &Finding, k: &Finding) -> f32 {
-    match (f.words, k.words) {
-        (Some(a), Some(b)) if a.channel == b.channel => {
-            let lo = a.first.max(b.first);
-            let hi = a.last.min(b.last);
-            if hi < lo {
-                0.0
-            } else {
-                (hi - lo + 1) as f32 / (a.last - a.first + 1) as f32
-            }
+/// Share of `f`'s words that the union of `others` covers, on the same channel.
+fn covered_share<'a>(f: &Finding, others: impl Iterator<Item = &'a Finding>) -> f32 {
+    let Some(a) = f.words else { return 0.0 };
+    let mut spans: Vec<(usize, usize)> = others
+        .filter_map(|k| k.words)
+        .filter(|b| b.channel == a.channel && b.first <= a.last && a.first <= b.last)
+        .map(|b| (b.first.max(a.first), b.last.min(a.last)))
+        .collect();
+    spans.sort_unstable();
+    let (mut covered, mut next) = (0usize, a.first);
+    for (lo, hi) in spans {
+        let lo = lo.max(next);
+        if hi >= lo {
+            covered += hi - lo + 1;
+            next = hi + 1;
         }
-        _ => 0.0,
     }
+    covered as f32 / (a.last - a.first + 1) as f32
 }
 
 /// Where two kinds claim (nearly) the same words, the stronger claim wins: basis first, then
@@ -170,15 +181,17 @@ fn resolve(mut candidates: Vec<Candidate>) -> Vec<Finding> {
     let mut kept: Vec<(Finding, Basis)> = Vec::with_capacity(candidates.len());
     for c in candidates {
         let f = c.finding;
-        let dominated = kept.iter().any(|(k, kb)| {
+        let stronger = kept.iter().filter(|(k, kb)| {
             k.kind != f.kind
-                && covered_share(&f, k) >= 0.8
                 && (*kb > c.basis
                     || (is_digit_kind(f.kind) && is_digit_kind(k.kind))
                     // Spoken digits look like letters to the text matchers ("oh", "I"): a surer
                     // digit claim wins over a text claim on the same words.
                     || (is_digit_kind(k.kind) && !is_digit_kind(f.kind) && k.confidence > f.confidence))
         });
+        // Several stronger claims together can cover it: a sort code and an account number
+        // said in one breath, over which Luhn happened to pass.
+        let dominated = covered_share(&f, stronger.map(|(k, _)| k)) >= 0.8;
         if !dominated {
             kept.push((f, c.basis));
         }
@@ -240,6 +253,51 @@ pub(crate) fn date_finding(d: &DateValue, kind: Kind, confidence: f32, detector:
         detector,
         rule,
         words: Some(WordRange { channel: d.channel, first: d.date.first_word, last: d.date.last_word }),
+    }
+}
+
+/// Small calls for the detectors' behaviour tests.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::policy::Policy;
+    use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Voiced, Word};
+    use crate::units::Ms;
+
+    /// One utterance per entry: (channel, text, start ms); words 400 ms apart, 300 ms long.
+    /// Two channels make a stereo call (agent 0, customer 1); one channel a mono call.
+    pub fn call(utterances: &[(u16, &str, u64)]) -> CallTranscript {
+        let stereo = utterances.iter().any(|u| u.0 == 1);
+        let n = if stereo { 2 } else { 1 };
+        let mut channels: Vec<ChannelTranscript> = (0..n)
+            .map(|c| ChannelTranscript {
+                channel: c,
+                role: match (stereo, c) {
+                    (true, 0) => Role::Agent,
+                    (true, _) => Role::Customer,
+                    _ => Role::Mixed,
+                },
+                words: Vec::new(),
+            })
+            .collect();
+        for &(c, text, from) in utterances {
+            let ws = text.split_whitespace().enumerate().map(|(i, w)| Word {
+                text: w.into(),
+                start: Ms(from + i as u64 * 400),
+                end: Ms(from + i as u64 * 400 + 300),
+                prob: 0.9,
+            });
+            channels[c as usize].words.extend(ws);
+        }
+        CallTranscript { channels }
+    }
+
+    pub fn found_with(utterances: &[(u16, &str, u64)], voiced: &[Voiced], policy: &Policy) -> Vec<Finding> {
+        super::detect(&call(utterances), voiced, policy)
+    }
+
+    /// (kind, channel) of every finding, in order.
+    pub fn kinds(utterances: &[(u16, &str, u64)]) -> Vec<(Kind, u16)> {
+        found_with(utterances, &[], &Policy::builtin()).iter().map(|f| (f.kind, f.channel.unwrap_or(u16::MAX))).collect()
     }
 }
 

@@ -114,8 +114,10 @@ pub fn digit_runs(words: &[Word], max_gap: Ms) -> Vec<DigitRun> {
 /// Why a numeral is not a string of digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NotDigits {
-    /// "£29.99", "29.99", "99p", "15%".
+    /// "£29.99", "99p", "15%".
     Amount,
+    /// "29.99", "0.30": money or a measure, or digits Whisper wrote with a dot ("oh three oh").
+    Decimal(u8),
     /// "9:30", "2pm".
     Time,
     /// Letters and digits mixed: a reference, a postcode piece.
@@ -232,6 +234,9 @@ pub(crate) fn lex(part: &str) -> Lex {
         "oh" | "o" => Lex::Weak(0),
         "won" => Lex::Weak(1),
         "to" | "too" => Lex::Weak(2),
+        // Common mishearings of "three" and "five": digits only next to real digits.
+        "free" | "tree" => Lex::Weak(3),
+        "fife" => Lex::Weak(5),
         "for" | "fore" => Lex::Weak(4),
         "ate" => Lex::Weak(8),
         "i" => Lex::Weak(9),
@@ -308,7 +313,8 @@ fn lex_numeral(part: &str) -> Lex {
     // longer groups is Whisper grouping a number ("4539.1488").
     if let Some((a, b)) = p.split_once('.') {
         if !b.contains('.') && !a.is_empty() && (1..=2).contains(&b.len()) && b.chars().all(|c| c.is_ascii_digit()) {
-            return Lex::NotDigits(NotDigits::Amount);
+            let n = p.chars().filter(|c| c.is_ascii_digit()).count();
+            return Lex::NotDigits(NotDigits::Decimal(n.min(255) as u8));
         }
     }
     let mut groups: Vec<(Vec<u8>, Sep)> = Vec::new();
@@ -355,6 +361,8 @@ pub(crate) enum ItemKind {
     Month(u8),
     Sep(Sep),
     Filler,
+    /// A decimal numeral ("0.30"): not digits of a value, but digit-like to `dense`.
+    Decimal(u8),
     /// Anything that ends a run; a marker keeps its meaning for the checks after parsing.
     Break(Option<Marker>),
 }
@@ -596,6 +604,10 @@ pub(crate) fn items(words: &[Word], masked: &[bool], max_gap: Ms) -> Vec<Item> {
                 out.push(item(ItemKind::Break(Some(*m)), t));
                 i += 1;
             }
+            Lex::NotDigits(NotDigits::Decimal(n)) => {
+                out.push(item(ItemKind::Decimal(*n), t));
+                i += 1;
+            }
             Lex::NotDigits(_) | Lex::Thousand | Lex::Other => {
                 out.push(item(ItemKind::Break(None), t));
                 i += 1;
@@ -689,11 +701,8 @@ fn resolve_weak(items: &mut [Item], max_gap: Ms) {
             break;
         }
     }
-    for it in items.iter_mut() {
-        if matches!(it.kind, ItemKind::Weak(..)) {
-            it.kind = ItemKind::Break(None);
-        }
-    }
+    // Homophones left unresolved stay `Weak`: they end runs like any other word, and `dense`
+    // still counts them as digit-like.
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -887,6 +896,7 @@ mod tests {
         assert!(runs("that's twenty nine pounds ninety nine").is_empty());
         assert!(runs("£29.99").is_empty());
         assert!(runs("29.99").is_empty());
+        assert!(runs("0.30").is_empty());
         assert!(runs("99p").is_empty());
     }
 

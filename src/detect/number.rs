@@ -28,3 +28,32 @@ impl Detector for LongNumber {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::{found_with, kinds};
+    use crate::policy::Policy;
+    use crate::types::Kind;
+
+    #[test]
+    fn a_long_reference_read_by_the_agent_is_a_number() {
+        assert_eq!(kinds(&[(0, "your case reference is 5 5 0 2 9 1 3 8", 0), (1, "thanks", 5_000)]), [(Kind::Number, 0)]);
+    }
+
+    #[test]
+    fn seven_digits_without_context_are_left_alone() {
+        assert!(kinds(&[(0, "your reference is 5502913", 0)]).is_empty());
+    }
+
+    #[test]
+    fn number_from_agent_can_be_switched_off() {
+        let p = Policy::from_toml("[detect]\nnumber_from_agent = false\n", "x").unwrap();
+        assert!(found_with(&[(0, "your case reference is 5 5 0 2 9 1 3 8", 0), (1, "thanks", 5_000)], &[], &p).is_empty());
+    }
+
+    #[test]
+    fn the_minimum_length_comes_from_the_policy() {
+        let p = Policy::from_toml("[detect]\nnumber_min_digits = 6\n", "x").unwrap();
+        assert_eq!(found_with(&[(0, "it's 550291 ok", 0)], &[], &p).len(), 1);
+    }
+}

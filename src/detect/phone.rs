@@ -67,6 +67,24 @@ pub fn uk_shape(d: &[u8]) -> Option<(&'static str, f32)> {
 mod tests {
     use super::*;
 
+    use crate::detect::testutil::kinds;
+
+    #[test]
+    fn double_oh_in_a_phone_number_counts() {
+        assert_eq!(kinds(&[(0, "what's your mobile number", 0), (1, "oh seven seven double oh nine oh oh one two three", 2_500)]), [(Kind::Phone, 1)]);
+    }
+
+    #[test]
+    fn a_mobile_without_the_question_is_a_phone() {
+        assert_eq!(kinds(&[(0, "if you need me it's 07700 900123", 0)]), [(Kind::Phone, 0)]);
+        assert_eq!(kinds(&[(0, "send it to 07700 900123", 0)]), [(Kind::Phone, 0)]);
+    }
+
+    #[test]
+    fn a_helpline_number_is_left_alone() {
+        assert!(kinds(&[(0, "you can call us on 0800 123 4567 any time", 0)]).is_empty());
+    }
+
     fn d(s: &str) -> Vec<u8> {
         s.bytes().map(|b| b - b'0').collect()
     }

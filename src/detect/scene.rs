@@ -14,6 +14,10 @@ pub(crate) struct ChannelScene<'a> {
     pub channel: u16,
     pub role: Role,
     pub words: &'a [Word],
+    /// The normaliser's items for these words (trigger phrases masked).
+    pub items: Vec<Item>,
+    /// Words that belong to a trigger or closing phrase.
+    pub masked: Vec<bool>,
     /// Word index ranges (inclusive) of this channel's turns.
     pub turns: Vec<(usize, usize)>,
 }
@@ -67,6 +71,7 @@ impl<'a> Scene<'a> {
                     last,
                     start: ch.words[first].start,
                     end: ch.words[last].end.max(ch.words[first].start),
+                    last_start: ch.words[last].start.max(ch.words[first].start),
                 });
             }
             masks.push(masked);
@@ -76,6 +81,7 @@ impl<'a> Scene<'a> {
         let mut scene = Scene { cfg, channels: Vec::new(), triggers, windows, values: Vec::new(), dates: Vec::new(), voiced, terms };
 
         let mut raw_runs: Vec<(u16, Role, Vec<DigitRun>)> = Vec::new();
+        let mut all_items = Vec::new();
         for (ch, masked) in call.channels.iter().zip(&masks) {
             let items: Vec<Item> = normalise::items(&ch.words, masked, max_gap);
             let runs = normalise::runs_from_items(&items, max_gap);
@@ -88,8 +94,15 @@ impl<'a> Scene<'a> {
                 }
             }
             raw_runs.push((ch.channel, ch.role, runs));
+            all_items.push(items);
         }
-        scene.channels = call.channels.iter().map(|ch| ChannelScene { channel: ch.channel, role: ch.role, words: &ch.words, turns: Vec::new() }).collect();
+        scene.channels = call
+            .channels
+            .iter()
+            .zip(all_items)
+            .zip(masks)
+            .map(|((ch, items), masked)| ChannelScene { channel: ch.channel, role: ch.role, words: &ch.words, items, masked, turns: Vec::new() })
+            .collect();
         scene.turns();
 
         for (channel, role, runs) in raw_runs {

@@ -27,3 +27,26 @@ impl Detector for SecurityCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::kinds;
+    use crate::types::Kind;
+
+    #[test]
+    fn three_digits_after_the_cvv_question_are_a_security_code() {
+        assert_eq!(kinds(&[(0, "and the three digits on the back", 0), (1, "seven I one", 3_000)]), [(Kind::SecurityCode, 1)]);
+        assert_eq!(kinds(&[(0, "what's the security code", 0), (1, "It's 123.", 2_500)]), [(Kind::SecurityCode, 1)]);
+    }
+
+    #[test]
+    fn three_digits_without_the_question_are_left_alone() {
+        assert!(kinds(&[(0, "we have 123 branches", 0), (1, "okay four five six", 3_000)]).is_empty());
+    }
+
+    #[test]
+    fn a_reference_read_after_the_code_is_not_a_second_code() {
+        let k = kinds(&[(0, "and the cvv", 0), (1, "one two three", 2_000), (0, "thanks your reference is 5 5 2 9 1", 4_000)]);
+        assert_eq!(k, [(Kind::SecurityCode, 1)]);
+    }
+}

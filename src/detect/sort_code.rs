@@ -47,6 +47,25 @@ fn is_written_sort_code(lens: &[usize], seps: &[Sep]) -> bool {
 mod tests {
     use super::*;
 
+    use crate::detect::testutil::kinds;
+    use crate::types::Kind;
+
+    #[test]
+    fn forty_twelve_seventy_six_after_the_question_is_a_sort_code() {
+        assert_eq!(kinds(&[(0, "what's the sort code", 0), (1, "forty twelve seventy six", 2_500)]), [(Kind::SortCode, 1)]);
+    }
+
+    #[test]
+    fn a_written_sort_code_needs_no_question() {
+        assert_eq!(kinds(&[(0, "it's 40-12-76 I think", 0)]), [(Kind::SortCode, 0)]);
+    }
+
+    #[test]
+    fn sort_code_and_account_number_in_one_breath_are_split() {
+        let k = kinds(&[(0, "sort code and account number please", 0), (1, "40 12 76 12 34 56 78", 3_000)]);
+        assert_eq!(k, [(Kind::SortCode, 1), (Kind::AccountNumber, 1)]);
+    }
+
     #[test]
     fn only_dashed_pairs_are_a_written_sort_code() {
         assert!(is_written_sort_code(&[2, 2, 2], &[Sep::Join, Sep::Dash, Sep::Dash]));

@@ -161,3 +161,42 @@ fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> 
     }
     previous.is_some_and(|(_, c, a, b)| asks(c, a, b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::config::DetectConfig;
+    use crate::detect::testutil::call;
+
+    fn spans(scene: &Scene) -> Vec<(u16, usize, usize)> {
+        stretches(scene).iter().map(|s| (s.channel, s.first, s.last)).collect()
+    }
+
+    #[test]
+    fn a_question_and_its_answer_in_mono_are_separate_stretches() {
+        let cfg = DetectConfig::default();
+        let c = call(&[(0, "can I take your full name please John Smith", 0)]);
+        let s = Scene::build(&c, &[], &cfg, Vec::new());
+        // "full name" and "name please" overlap: one trigger up to "please".
+        assert_eq!(spans(&s), [(0, 0, 6), (0, 7, 8)]);
+    }
+
+    #[test]
+    fn an_answer_interrupted_by_yep_is_one_stretch() {
+        let cfg = DetectConfig::default();
+        let c = call(&[(0, "what's the postcode", 0), (1, "Y O three one", 2_000), (0, "yep", 4_600), (1, "seven E T", 6_000)]);
+        let s = Scene::build(&c, &[], &cfg, Vec::new());
+        assert_eq!(spans(&s), [(0, 0, 2), (1, 0, 6), (0, 3, 3)]);
+    }
+
+    #[test]
+    fn a_name_counts_as_asked_only_right_after_the_question() {
+        let cfg = DetectConfig::default();
+        let c = call(&[(0, "who am I speaking to", 0), (1, "yeah it's Jo Bloggs", 2_500), (0, "and how can I help", 5_000), (1, "my son Sam", 7_500)]);
+        let s = Scene::build(&c, &[], &cfg, Vec::new());
+        let st = stretches(&s);
+        let asked: Vec<bool> = (0..st.len()).map(|i| was_asked(&s, &st, i, &s.windows_at(s.channels[st[i].channel as usize].words[st[i].first].start))).collect();
+        let customer: Vec<bool> = st.iter().zip(&asked).filter(|(x, _)| x.channel == 1).map(|(_, a)| *a).collect();
+        assert_eq!(customer, [true, false]);
+    }
+}

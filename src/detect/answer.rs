@@ -1,0 +1,213 @@
+//! The reply to a question is the value asked for. When the agent asks for the card number,
+//! what the customer says next is the card number, however Whisper wrote it down: tiny models
+//! turn synthetic and telephone digits into "triple-fendron, two-level-low". So inside a
+//! window, the answering speaker's reply is muted by voice activity, not by words:
+//!
+//! - stereo: the customer's voiced stretches from the question on, for as long as the agent
+//!   says nothing but acknowledgements ("yes", "go on") between them;
+//! - mono: the speech after the question, until a pause, a new question, an agent-style
+//!   "thank you", or the most a value of that kind takes to say.
+//!
+//! This is the fallback that makes a garbled transcript safe; the content detectors still
+//! find values said without a question, and values the agent reads back.
+
+use super::context::{is_acknowledgement, Window};
+use super::normalise::clean;
+use super::scene::{is_number_word, ChannelScene, Scene};
+use super::{Basis, Candidate, Detector};
+use crate::types::{Finding, Kind, Role};
+use crate::units::Ms;
+
+pub(crate) struct Answer;
+
+const NAME: &str = "context.answer";
+
+/// A reply starts within this long of the question, or it is not the reply.
+const FIRST_REPLY_MS: u64 = 8_000;
+/// The other speaker talking this long without words Whisper caught is not a "yes".
+const WORDLESS_INTERJECTION_MS: u64 = 2_000;
+/// In mono, a pause this long ends the reply.
+const MONO_PAUSE_MS: u64 = 1_200;
+
+/// The longest stretch a reply of each kind is taken to last in mono, where the next speaker
+/// cannot be told apart by channel: about what the slowest reading of the value takes.
+fn mono_reply_max(kind: Kind) -> Ms {
+    Ms(match kind {
+        Kind::CardNumber => 16_000,
+        Kind::Phone | Kind::Email | Kind::NiNumber | Kind::AccountNumber | Kind::Address => 8_000,
+        Kind::SortCode | Kind::Postcode | Kind::DateOfBirth | Kind::ExpiryDate => 6_000,
+        _ => 4_000,
+    })
+}
+
+/// Words that start the agent's next line in a mono call, after the value was given.
+const AGENT_OPENERS: &[&str] = &["thank", "thanks", "great", "lovely", "perfect", "brilliant", "cheers", "got", "and", "can", "could", "what", "would", "is", "right"];
+
+impl Detector for Answer {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
+        for w in scene.windows.iter().filter(|w| scene.cfg.answer_kinds.contains(&w.kind)) {
+            for &c in &w.answering {
+                let Some(ch) = scene.channel(c) else { continue };
+                let regions = regions(scene, c);
+                let reply = match ch.role {
+                    Role::Customer => stereo_reply(scene, w, c, &regions),
+                    Role::Mixed => mono_reply(ch, w, &regions),
+                    Role::Agent => None,
+                };
+                if let Some((start, end)) = reply {
+                    out.push(Candidate {
+                        finding: Finding { kind: w.kind, channel: Some(c), start, end, confidence: 0.55, detector: NAME, rule: format!("answer:{}", w.kind.as_str().to_lowercase()), words: None },
+                        basis: Basis::Context,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The voiced stretches of channel `c`, in time order.
+fn regions(scene: &Scene, c: u16) -> Vec<(Ms, Ms)> {
+    let mut r: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c).map(|v| (v.start, v.end)).collect();
+    r.sort();
+    r
+}
+
+/// Whether anyone but channel `c` said more than an acknowledgement (or a number read back)
+/// between `a` and `b`: the agent moving on ends the customer's reply.
+fn others_moved_on(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
+    scene.channels.iter().filter(|o| o.channel != c).any(|o| {
+        let said = o.words.iter().enumerate().any(|(i, w)| w.start >= a && w.start < b && !o.masked[i] && !is_acknowledgement(&w.text) && !is_number_word(&w.text));
+        let wordless = scene
+            .voiced
+            .iter()
+            .filter(|v| v.channel == o.channel && v.start < b && v.end > a)
+            .any(|v| v.end.min(b).0 - v.start.max(a).0 >= WORDLESS_INTERJECTION_MS && !o.words.iter().any(|w| w.start < v.end && w.end > v.start));
+        said || wordless
+    })
+}
+
+fn stereo_reply(scene: &Scene, w: &Window, c: u16, regions: &[(Ms, Ms)]) -> Option<(Ms, Ms)> {
+    let mut taken: Option<(Ms, Ms)> = None;
+    for &(s, e) in regions.iter().filter(|(s, e)| *e > w.asked_at && *s >= w.open) {
+        if s >= w.close {
+            break;
+        }
+        match taken {
+            None => {
+                // The agent may go on with the question ("...the last three digits on the
+                // signature strip?"), so what it says before the first reply is not checked.
+                if s.0 > w.trigger_end.0 + FIRST_REPLY_MS {
+                    return None;
+                }
+                taken = Some((s, e));
+            }
+            Some((ts, te)) => {
+                if s.0 > te.0 + scene.cfg.join_gap_ms || others_moved_on(scene, c, te, s) {
+                    break;
+                }
+                taken = Some((ts, e));
+            }
+        }
+    }
+    taken
+}
+
+fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms, Ms)> {
+    // The question's own stretch is the last one starting by the trigger's last word; the
+    // reply may follow inside it ("my card number is ...") or in the stretches after.
+    let q = regions.iter().rposition(|(s, _)| *s <= w.asked_at)?;
+    let max = mono_reply_max(w.kind);
+    let mut start: Option<Ms> = None;
+    let mut end = Ms(0);
+    let q_end = regions[q].1;
+    if ch.words.iter().any(|x| x.start > w.trigger_end && x.start < q_end) {
+        start = Some(w.trigger_end);
+        end = q_end;
+    }
+    let mut prev_end = q_end;
+    for &(s, e) in &regions[q + 1..] {
+        if s >= w.close || s.0 > prev_end.0 + MONO_PAUSE_MS.max(if start.is_none() { FIRST_REPLY_MS } else { 0 }) {
+            break;
+        }
+        if let Some(st) = start {
+            if e.0 > st.0 + max.0 || opens_agent_line(ch, s, e) {
+                break;
+            }
+        }
+        start.get_or_insert(s);
+        end = e;
+        prev_end = e;
+    }
+    start.map(|s| (s, end))
+}
+
+/// Whether the first word said in [s, e) starts an agent's line, or a trigger or closing
+/// phrase is said there: the reply is over.
+fn opens_agent_line(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
+    let mut inside = ch.words.iter().enumerate().filter(|(_, w)| w.start >= s && w.start < e);
+    let Some((i, first)) = inside.next() else { return false };
+    ch.masked[i] || AGENT_OPENERS.contains(&clean(&first.text).as_str()) || inside.any(|(j, _)| ch.masked[j])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::found_with;
+    use crate::policy::Policy;
+    use crate::types::{Kind, Voiced};
+    use crate::units::Ms;
+
+    fn v(channel: u16, s: u64, e: u64) -> Voiced {
+        Voiced { channel, start: Ms(s), end: Ms(e) }
+    }
+
+    fn answers(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u16, u64, u64)> {
+        found_with(utterances, voiced, &Policy::builtin())
+            .into_iter()
+            .filter(|f| f.detector == super::NAME)
+            .map(|f| (f.kind, f.channel.unwrap_or(9), f.start.0, f.end.0))
+            .collect()
+    }
+
+    #[test]
+    fn a_garbled_reply_to_the_card_question_is_muted_by_voice_activity() {
+        // Agent asks; customer's two groups, with a "yes go on" between, come out as junk.
+        let u = [(0, "what's the card number", 0), (1, "time one triple fendron", 2_000), (0, "yes go on", 4_500), (1, "number four number five", 6_000)];
+        let voiced = [v(0, 0, 1_700), v(1, 1_900, 3_700), v(0, 4_400, 5_500), v(1, 5_900, 7_700)];
+        assert_eq!(answers(&u, &voiced), [(Kind::CardNumber, 1, 1_900, 7_700)]);
+    }
+
+    #[test]
+    fn the_reply_ends_when_the_agent_moves_on() {
+        let u = [(0, "and the security code", 0), (1, "so fine", 2_000), (0, "lovely where shall I send the receipt", 3_500), (1, "to my home please", 6_000)];
+        let voiced = [v(0, 0, 1_700), v(1, 1_900, 2_900), v(0, 3_400, 5_500), v(1, 5_900, 7_500)];
+        assert_eq!(answers(&u, &voiced), [(Kind::SecurityCode, 1, 1_900, 2_900)]);
+    }
+
+    #[test]
+    fn no_reply_within_the_window_mutes_nothing() {
+        let u = [(0, "what's the expiry date", 0), (0, "actually let me check something first", 2_000), (1, "hello", 14_000)];
+        let voiced = [v(0, 0, 1_700), v(0, 1_900, 4_500), v(1, 14_000, 15_000)];
+        assert!(answers(&u, &voiced).is_empty());
+    }
+
+    #[test]
+    fn in_mono_the_stretch_after_the_question_is_the_reply() {
+        let u = [(0, "can I take your postcode", 0), (0, "M fourteen five", 2_200), (0, "thanks and anything else", 4_500)];
+        let voiced = [v(0, 0, 1_900), v(0, 2_100, 3_400), v(0, 4_300, 6_000)];
+        assert_eq!(answers(&u, &voiced), [(Kind::Postcode, 0, 2_100, 3_400)]);
+    }
+
+    #[test]
+    fn in_mono_a_value_said_after_its_own_trigger_is_muted_from_the_trigger() {
+        let u = [(0, "my sort code is forty twelve", 0)];
+        let voiced = [v(0, 0, 2_500)];
+        let a = answers(&u, &voiced);
+        assert_eq!(a.len(), 1);
+        assert_eq!((a[0].0, a[0].3), (Kind::SortCode, 2_500));
+        assert!(a[0].2 <= 1_200, "{a:?}");
+    }
+}

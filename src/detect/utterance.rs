@@ -1,0 +1,147 @@
+//! An utterance full of number words is someone reading a number out, even when Whisper turned
+//! half of it into junk ("time one triple-fendron, two-level-low" for "five one triple seven
+//! two double oh"). No digit run is long enough, and the words hold no trigger, but the
+//! speaker's voiced stretch that says three or more digits, and says little else, is muted
+//! whole, by voice activity: the junk words' times are as unreliable as their text.
+
+use super::context::is_acknowledgement;
+use super::normalise::{clean, lex, parts, ItemKind, Lex};
+use super::scene::{ChannelScene, Scene};
+use super::{Basis, Candidate, Detector};
+use crate::types::{Finding, Kind, Role};
+use crate::units::Ms;
+
+pub(crate) struct NumericUtterance;
+
+const NAME: &str = "digits.utterance";
+
+/// Voiced stretches closer than this, with nobody else speaking between, are one utterance.
+const JOIN_MS: u64 = 1_200;
+/// Digits an utterance must say: three for the answering side (a security code is three),
+/// five for the agent, whose prices and times are the usual decoys.
+const MIN_DIGITS: usize = 3;
+const MIN_DIGITS_AGENT: usize = 5;
+
+impl Detector for NumericUtterance {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
+        for ch in &scene.channels {
+            if ch.role == Role::Agent && !scene.cfg.number_from_agent {
+                continue;
+            }
+            let digits = word_digits(ch);
+            let min = if ch.role == Role::Agent { MIN_DIGITS_AGENT } else { MIN_DIGITS };
+            for (s, e) in utterances(scene, ch.channel) {
+                // Words are placed by where they start; whisper's times run late, not early.
+                let inside: Vec<usize> = (0..ch.words.len()).filter(|&i| ch.words[i].start >= s && ch.words[i].start < e).collect();
+                let said: usize = inside.iter().map(|&i| digits[i]).sum();
+                let numeric = inside.iter().filter(|&&i| digits[i] > 0).count();
+                let content = inside.iter().filter(|&&i| !is_acknowledgement(&ch.words[i].text)).count();
+                // A trigger or closing phrase ("your reference is ...") makes it someone
+                // else's business: the window detectors or nobody.
+                if said < min || 2 * numeric < content || inside.iter().any(|&i| ch.masked[i]) {
+                    continue;
+                }
+                let windows = scene.windows_at(s);
+                let window = windows.iter().rev().map(|&i| &scene.windows[i]).find(|w| w.answering.contains(&ch.channel));
+                let (kind, rule) = match window {
+                    Some(w) => (w.kind, w.rule()),
+                    None => (Kind::Number, "numeric_utterance".to_string()),
+                };
+                out.push(Candidate {
+                    finding: Finding { kind, channel: Some(ch.channel), start: s, end: e, confidence: 0.45, detector: NAME, rule, words: None },
+                    basis: if window.is_some() { Basis::Context } else { Basis::Fallback },
+                });
+            }
+        }
+    }
+}
+
+/// Digits each word says, as the normaliser read it in context: prices, times and years say
+/// none; a homophone ("for", "to") says one only next to real digits; a word Whisper
+/// hyphenated out of digit names ("three-eight-one-time") says one per digit name in it.
+fn word_digits(ch: &ChannelScene) -> Vec<usize> {
+    let mut d = vec![0usize; ch.words.len()];
+    for it in &ch.items {
+        let n = match &it.kind {
+            ItemKind::Num { digits, value, year_like, .. } => {
+                if *year_like || (digits.len() == 4 && (1900..=2099).contains(value)) {
+                    0
+                } else {
+                    digits.len()
+                }
+            }
+            ItemKind::Decimal(n) => *n as usize,
+            _ => 0,
+        };
+        // A multi-word number ("forty five") spreads over its words; count it on the first.
+        if let Some(x) = d.get_mut(it.first) {
+            *x += n;
+        }
+    }
+    for (i, w) in ch.words.iter().enumerate() {
+        if d[i] == 0 {
+            let c = clean(&w.text);
+            let ps = parts(&c);
+            if ps.len() > 1 {
+                d[i] = ps.iter().filter(|p| matches!(lex(p), Lex::Unit(_) | Lex::Teen(_) | Lex::Tens(_) | Lex::Mult(_))).count();
+            } else if matches!(lex(&c), Lex::Mult(_)) {
+                d[i] = 1;
+            }
+        }
+    }
+    d
+}
+
+/// The voiced stretches of `channel` joined into utterances: gaps under `JOIN_MS` with no
+/// other channel voiced in them.
+fn utterances(scene: &Scene, channel: u16) -> Vec<(Ms, Ms)> {
+    let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == channel).map(|v| (v.start, v.end)).collect();
+    regions.sort();
+    let mut out: Vec<(Ms, Ms)> = Vec::new();
+    for (s, e) in regions {
+        if let Some(last) = out.last_mut() {
+            let other = scene.voiced.iter().any(|v| v.channel != channel && v.start < s && v.end > last.1);
+            if s.0 <= last.1 .0 + JOIN_MS && !other {
+                last.1 = last.1.max(e);
+                continue;
+            }
+        }
+        out.push((s, e));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::found_with;
+    use crate::policy::Policy;
+    use crate::types::{Kind, Voiced};
+    use crate::units::Ms;
+
+    fn v(channel: u16, s: u64, e: u64) -> Voiced {
+        Voiced { channel, start: Ms(s), end: Ms(e) }
+    }
+
+    fn numeric(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u64, u64)> {
+        found_with(utterances, voiced, &Policy::builtin()).into_iter().filter(|f| f.detector == super::NAME).map(|f| (f.kind, f.start.0, f.end.0)).collect()
+    }
+
+    #[test]
+    fn a_garbled_reading_is_muted_by_its_voiced_stretch() {
+        let u = [(0, "how would you like to pay", 0), (1, "okay it's time one triple-fendron, two-level-low.", 3_000)];
+        let voiced = [v(0, 0, 2_300), v(1, 2_900, 3_700), v(1, 4_100, 6_300)];
+        assert_eq!(numeric(&u, &voiced), [(Kind::Number, 2_900, 6_300)]);
+    }
+
+    #[test]
+    fn prices_times_and_chatter_are_not_readings() {
+        let voiced = [v(0, 0, 4_000)];
+        assert!(numeric(&[(0, "that's twenty nine pounds ninety nine a month", 0)], &voiced).is_empty());
+        assert!(numeric(&[(0, "we're open nine till five on weekdays", 0)], &voiced).is_empty());
+        assert!(numeric(&[(0, "I have two cats and one dog at home you see", 0)], &voiced).is_empty());
+    }
+}
