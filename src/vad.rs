@@ -75,61 +75,35 @@ fn push_bridged(regions: &mut Vec<Region>, r: Region) {
     regions.push(r);
 }
 
-/// A pause this short between two voiced regions does not end the utterance when snapping:
-/// people pause this long between the groups of a number.
-pub const CHAIN_GAP_MS: u64 = 800;
-
 /// Moves `start` back to the start of the voiced region it falls in (or that ends just before
-/// it), and on through earlier regions less than `CHAIN_GAP_MS` before, while the whole region
-/// lies within `max`: whisper's word times run up to a second late or early at utterance
-/// edges, and garbled digits at the start of a reading have no time at all, so the pause
-/// before a value is where it really starts. A region only partly within `max` is cut at it.
+/// it), but no further than `max`: whisper's word times run up to a second late or early at
+/// utterance edges, and the pause before a value is where it really starts.
 pub fn snap_start(regions: &[Region], start: Ms, max: Ms) -> Ms {
     let limit = start.saturating_sub(max);
-    let Some(mut i) = regions.iter().rposition(|r| r.start <= start && r.end.0 + BRIDGE_MS >= start.0) else {
-        return start;
-    };
-    let mut at = regions[i].start.max(limit);
-    while at == regions[i].start && i > 0 && regions[i].start.0 <= regions[i - 1].end.0 + CHAIN_GAP_MS && regions[i - 1].start >= limit {
-        i -= 1;
-        at = regions[i].start;
-    }
-    at
+    regions
+        .iter()
+        .filter(|r| r.start <= start && r.end.0 + BRIDGE_MS >= start.0)
+        .map(|r| r.start.max(limit))
+        .min()
+        .unwrap_or(start)
 }
 
 /// Moves `end` forward to the end of the voiced region it falls in (or that starts just after
-/// it), and on through later regions less than `CHAIN_GAP_MS` after, while the whole region
-/// lies within `max`.
+/// it), but no further than `max`.
 pub fn snap_end(regions: &[Region], end: Ms, max: Ms) -> Ms {
     let limit = end + max;
-    let Some(mut i) = regions.iter().position(|r| r.end >= end && r.start.0 <= end.0 + BRIDGE_MS) else {
-        return end;
-    };
-    let mut at = regions[i].end.min(limit);
-    while at == regions[i].end && i + 1 < regions.len() && regions[i + 1].start.0 <= regions[i].end.0 + CHAIN_GAP_MS && regions[i + 1].end <= limit {
-        i += 1;
-        at = regions[i].end;
-    }
-    at
+    regions
+        .iter()
+        .filter(|r| r.end >= end && r.start.0 <= end.0 + BRIDGE_MS)
+        .map(|r| r.end.min(limit))
+        .max()
+        .unwrap_or(end)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn snapping_chains_through_short_pauses_within_the_limit() {
-        let r = |a: u64, b: u64| Region { start: Ms(a), end: Ms(b) };
-        let regions = [r(0, 1_000), r(1_400, 2_000), r(2_300, 3_000), r(4_000, 5_000)];
-        // Back from 2_500: 2_300, then 1_400 (300 ms pause); 0 is outside a 2_200 ms limit.
-        assert_eq!(snap_start(&regions, Ms(2_500), Ms(2_200)), Ms(1_400));
-        assert_eq!(snap_start(&regions, Ms(2_500), Ms(3_000)), Ms(0));
-        // Partly outside the limit: cut at it, no chaining.
-        assert_eq!(snap_start(&regions, Ms(2_500), Ms(100)), Ms(2_400));
-        // Forward from 1_500: 2_000, then 3_000; the 1 s pause before 4_000 ends it.
-        assert_eq!(snap_end(&regions, Ms(1_500), Ms(9_000)), Ms(3_000));
-        assert_eq!(snap_end(&regions, Ms(1_500), Ms(1_000)), Ms(2_000));
-    }
 
     fn signal_at(rate: u32, parts: &[(f32, f32)]) -> Vec<f32> {
         // (seconds, amplitude): a 300 Hz tone at that amplitude, 0 = silence.

@@ -23,7 +23,7 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "numbers on your card", "digits on the card", "digits on your card", "read the card", "card out", "digits across", "across the middle",
             "take payment", "take a payment",
             // A garbled question still tends to keep "card": its reply is card data.
-            "the card", "your card", "take the card", "take your card", "card you want to use", "card you'd like to use", "last four digits", "last 4 digits", "first four digits", "first 4 digits", "card ending",
+            "take the card", "take your card", "card you want to use", "card you'd like to use", "last four digits", "last 4 digits", "first four digits", "first 4 digits", "card ending",
         ],
     ),
     (

@@ -40,6 +40,7 @@ mod sort_code;
 mod text;
 mod utterance;
 mod voiced_gap;
+mod widen;
 
 pub use config::{DetectConfig, TermFileError};
 use scene::{DateValue, Scene, Value};
@@ -105,6 +106,7 @@ pub fn detect(call: &CallTranscript, voiced: &[Voiced], policy: &Policy) -> Vec<
     }
     let mut findings: Vec<Finding> = resolve(candidates).into_iter().filter(|f| policy.enabled(f.kind)).collect();
     findings = merge_same_kind(findings);
+    widen::widen(&scene, &mut findings);
     findings.sort_by_key(|f| (f.start, f.channel, f.kind, f.end));
     findings
 }

@@ -4,11 +4,11 @@
 //! matched as its own answer) and adds context: a name is only looked for as an answer when
 //! the other side just asked for it, and a match inside its own kind's window is surer.
 
-use super::matchers::{self, Match, TermList};
+use super::matchers::{self, Match, TermList, RULE_GREETING, RULE_SPEAKING, RULE_TITLE};
 use super::context::is_acknowledgement;
 use super::scene::Scene;
 use super::{Basis, Candidate, Detector};
-use crate::types::{Finding, Kind, WordRange};
+use crate::types::{Finding, Kind, Role, WordRange};
 use crate::units::Ms;
 
 pub(crate) struct TextKinds;
@@ -55,6 +55,9 @@ impl Detector for TextKinds {
                 if m.first > m.last || m.last >= words.len() {
                     continue;
                 }
+                if kind == Kind::PersonName && agents_own_name(ch.role, words[m.first].start, m.rule) {
+                    continue;
+                }
                 let in_window = scene.window_of(&open, kind);
                 let finding = Finding {
                     kind,
@@ -70,6 +73,20 @@ impl Detector for TextKinds {
                 out.push(Candidate { finding, basis });
             }
         }
+    }
+}
+
+/// The agent's name is not the customer's personal data, and muting every greeting ("Northgate
+/// Energy, Laura speaking") costs QA the opening of every call. In stereo the agent's channel
+/// is not searched for names; in mono a self-introduction in the call's first seconds is the
+/// agent's. A customer's name the agent reads back stays audible on that basis too: the
+/// customer saying it is muted.
+fn agents_own_name(role: Role, start: Ms, rule: &str) -> bool {
+    const OPENING_MS: u64 = 8_000;
+    match role {
+        Role::Agent => true,
+        Role::Mixed => start.0 < OPENING_MS && [RULE_SPEAKING, RULE_GREETING, RULE_TITLE].contains(&rule),
+        Role::Customer => false,
     }
 }
 

@@ -17,10 +17,13 @@ const NAME: &str = "digits.utterance";
 
 /// Voiced stretches closer than this, with nobody else speaking between, are one utterance.
 const JOIN_MS: u64 = 1_200;
-/// Digits an utterance must say: three for the answering side (a security code is three),
-/// five for the agent, whose prices and times are the usual decoys.
-const MIN_DIGITS: usize = 3;
+/// Digits an utterance must say: four for the answering side (a card number's group; "2 for
+/// 1" and "the 3rd or the 5th" say fewer), five for the agent, whose prices and times are the
+/// usual decoys. Security codes are left to the windows that ask for them.
+const MIN_DIGITS: usize = 4;
 const MIN_DIGITS_AGENT: usize = 5;
+/// Words that make a short number a price.
+const PRICE_WORDS: &[&str] = &["cost", "costs", "price", "fee", "charge", "pounds", "pound", "quid", "pence", "p", "dollars", "euros", "pay", "paid", "owe", "balance"];
 
 impl Detector for NumericUtterance {
     fn name(&self) -> &'static str {
@@ -45,6 +48,15 @@ impl Detector for NumericUtterance {
                 if said < min || 2 * numeric < content || inside.iter().any(|&i| ch.masked[i]) {
                     continue;
                 }
+                // "It costs twelve ninety nine": a price, however it was said.
+                if said <= 4 && inside.iter().any(|&i| PRICE_WORDS.contains(&clean(&ch.words[i].text).as_str()) || ch.words[i].text.contains('£')) {
+                    continue;
+                }
+                // "Call us on 0800 ...": a company's service number (08xx, 03xx) is nobody's
+                // personal data.
+                if ch.role != Role::Customer && service_number(ch, &inside) {
+                    continue;
+                }
                 let windows = scene.windows_at(s);
                 let window = windows.iter().rev().map(|&i| &scene.windows[i]).find(|w| w.answering.contains(&ch.channel));
                 let (kind, rule) = match window {
@@ -58,6 +70,12 @@ impl Detector for NumericUtterance {
             }
         }
     }
+}
+
+/// Whether the first digits said in the words `inside` begin a UK service number (08, 03).
+fn service_number(ch: &ChannelScene, inside: &[usize]) -> bool {
+    let digits: String = inside.iter().flat_map(|&i| ch.words[i].text.chars().filter(char::is_ascii_digit)).take(2).collect();
+    digits == "08" || digits == "03"
 }
 
 /// Digits each word says, as the normaliser read it in context: prices, times and years say
@@ -86,10 +104,14 @@ fn word_digits(ch: &ChannelScene) -> Vec<usize> {
         if d[i] == 0 {
             let c = clean(&w.text);
             let ps = parts(&c);
-            if ps.len() > 1 {
-                d[i] = ps.iter().filter(|p| matches!(lex(p), Lex::Unit(_) | Lex::Teen(_) | Lex::Tens(_) | Lex::Mult(_))).count();
-            } else if matches!(lex(&c), Lex::Mult(_)) {
-                d[i] = 1;
+            // "triple" says three digits even when the digit after it came out as junk.
+            let says = |p: &str| match lex(p) {
+                Lex::Unit(_) | Lex::Teen(_) | Lex::Tens(_) => 1,
+                Lex::Mult(n) => n as usize,
+                _ => 0,
+            };
+            if ps.len() > 1 || matches!(lex(&c), Lex::Mult(_)) {
+                d[i] = ps.iter().map(|p| says(p)).sum();
             }
         }
     }
@@ -97,15 +119,17 @@ fn word_digits(ch: &ChannelScene) -> Vec<usize> {
 }
 
 /// The voiced stretches of `channel` joined into utterances: gaps under `JOIN_MS` with no
-/// other channel voiced in them.
+/// other channel voiced in them. In mono a short pause may be a change of speaker, so each
+/// stretch stands alone (`widen` later reaches over the rest of a reading).
 fn utterances(scene: &Scene, channel: u16) -> Vec<(Ms, Ms)> {
+    let mono = scene.channels.len() == 1;
     let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == channel).map(|v| (v.start, v.end)).collect();
     regions.sort();
     let mut out: Vec<(Ms, Ms)> = Vec::new();
     for (s, e) in regions {
         if let Some(last) = out.last_mut() {
             let other = scene.voiced.iter().any(|v| v.channel != channel && v.start < s && v.end > last.1);
-            if s.0 <= last.1 .0 + JOIN_MS && !other {
+            if !mono && s.0 <= last.1 .0 + JOIN_MS && !other {
                 last.1 = last.1.max(e);
                 continue;
             }

@@ -1,0 +1,126 @@
+//! Card data reaches over the speaker's whole reading. Whisper garbles the first and last
+//! groups of a number read out ("the can be brief and it's to 2, 2, 4, 6"): those words carry
+//! no digits and their times are guesses, so a finding that starts at the first digit Whisper
+//! did write misses the digits before it. A finding of a widened kind is stretched over the
+//! speaker's voiced regions before and after it, through pauses a reader makes between groups,
+//! up to a limit, and never over a region where a question or trigger phrase was said (in a
+//! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
+
+use super::normalise::clean;
+use super::scene::{is_number_word, Scene};
+use crate::types::{Finding, Kind};
+use crate::units::Ms;
+
+/// Kinds that are stretched: the ones read as long digit strings, where a missed group is a
+/// leak of card data.
+const WIDENED: [Kind; 3] = [Kind::CardNumber, Kind::SecurityCode, Kind::Number];
+/// The longest pause between two groups of one reading.
+const GROUP_PAUSE_MS: u64 = 800;
+/// How far a finding is stretched at either end, at most: most of a card number read in
+/// groups, when Whisper wrote down only its first or last group.
+const REACH_MS: u64 = 6_000;
+
+pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| WIDENED.contains(&f.kind)) {
+        let Some(c) = f.channel else { continue };
+        let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c).map(|v| (v.start, v.end)).collect();
+        regions.sort();
+        let blocked = |a: Ms, b: Ms, gap: (Ms, Ms)| said_trigger(scene, c, a, b) || others_spoke(scene, c, gap.0, gap.1);
+        // Backwards: from the start of the region the finding starts in (or from the finding's
+        // start, when that is in a pause), region by region.
+        let limit = f.start.saturating_sub(Ms(REACH_MS));
+        let mut at = f.start;
+        let mut i = regions.iter().rposition(|r| r.0 <= f.start);
+        if let Some(k) = i.filter(|&k| regions[k].1 >= f.start) {
+            // "...the card number is 4539": the question before the value is not part of it.
+            if regions[k].0 >= limit && !said_trigger(scene, c, regions[k].0, f.start) {
+                at = regions[k].0;
+            }
+            i = k.checked_sub(1).filter(|_| at == regions[k].0);
+        }
+        while let Some(k) = i {
+            let p = regions[k];
+            if at.0 > p.1.0 + GROUP_PAUSE_MS || p.0 < limit || blocked(p.0, p.1, (p.1, at)) {
+                break;
+            }
+            at = p.0;
+            i = k.checked_sub(1);
+        }
+        f.start = at;
+        // Forwards, the same way.
+        let limit = f.end + Ms(REACH_MS);
+        let mut at = f.end;
+        let mut i = regions.iter().position(|r| r.1 >= f.end);
+        if let Some(k) = i.filter(|&k| regions[k].0 <= f.end) {
+            if regions[k].1 <= limit && !said_trigger(scene, c, f.end, regions[k].1) {
+                at = regions[k].1;
+            }
+            i = Some(k + 1).filter(|_| at == regions[k].1);
+        }
+        while let Some(k) = i.filter(|&k| k < regions.len()) {
+            let n = regions[k];
+            // After a reading, plain words are the next line (in mono, the other speaker's);
+            // before it they may be the first group, garbled.
+            if n.0.0 > at.0 + GROUP_PAUSE_MS || n.1 > limit || blocked(n.0, n.1, (at, n.0)) || plain_speech(scene, c, n.0, n.1) {
+                break;
+            }
+            at = n.1;
+            i = Some(k + 1);
+        }
+        f.end = at;
+    }
+}
+
+/// Whether a trigger or closing phrase was said on channel `c` with its first word in [a, b).
+fn said_trigger(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
+    scene.triggers.iter().any(|t| t.channel == c && t.start >= a && t.start < b)
+}
+
+/// Whether channel `c` said ordinary words between `a` and `b`: three or more, none of them
+/// digit-like ("that's all done until ..."). Garbled digits come out as short or odd words
+/// mixed with number words and homophones ("the can be brief and it's to").
+fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
+    let Some(ch) = scene.channel(c) else { return false };
+    let words: Vec<&str> = ch.words.iter().filter(|w| w.start >= a && w.start < b).map(|w| w.text.as_str()).collect();
+    words.len() >= 3 && !words.iter().any(|w| is_number_word(w) || is_homophone(w) || w.chars().any(|ch| ch.is_ascii_digit()))
+}
+
+/// Words Whisper writes for digits it did not recognise as such.
+fn is_homophone(w: &str) -> bool {
+    matches!(clean(w).as_str(), "oh" | "o" | "to" | "too" | "for" | "fore" | "won" | "ate" | "free" | "tree" | "fife" | "double" | "triple")
+}
+
+/// Whether another channel was voiced between `a` and `b`.
+fn others_spoke(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
+    scene.voiced.iter().any(|v| v.channel != c && v.start < b && v.end > a)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::found_with;
+    use crate::policy::Policy;
+    use crate::types::{Kind, Voiced};
+    use crate::units::Ms;
+
+    fn v(s: u64, e: u64) -> Voiced {
+        Voiced { channel: 0, start: Ms(s), end: Ms(e) }
+    }
+
+    #[test]
+    fn a_reading_is_muted_from_its_garbled_first_group() {
+        // Mono: chat, a pause, a first group Whisper garbled, the digits it wrote.
+        let u = [(0, "hello there my friend", 0), (0, "the can be brief", 2_800), (0, "4 5 3 9 1 4 8 8 0 3", 4_600)];
+        let voiced = [v(0, 1_700), v(2_700, 4_200), v(4_500, 8_600)];
+        let f = found_with(&u, &voiced, &Policy::builtin());
+        let card = f.iter().find(|f| matches!(f.kind, Kind::Number | Kind::CardNumber)).expect("a number");
+        assert_eq!((card.start, card.end), (Ms(2_700), Ms(8_600)));
+    }
+
+    #[test]
+    fn the_question_before_a_reading_is_not_part_of_it() {
+        let u = [(0, "can I take the card number", 0), (0, "4 5 3 9 1 4 8 8 0 3", 2_700)];
+        let voiced = [v(0, 2_300), v(2_600, 6_600)];
+        let f = found_with(&u, &voiced, &Policy::builtin());
+        assert!(f.iter().all(|f| f.start >= Ms(2_300)), "{:?}", f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>());
+    }
+}
