@@ -50,6 +50,9 @@ impl Detector for Answer {
 
     fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
         for w in scene.windows.iter().filter(|w| scene.cfg.answer_kinds.contains(&w.kind)) {
+            if w.kind == Kind::PersonName && !asks_for_a_name(scene, w) {
+                continue;
+            }
             for &c in &w.answering {
                 let Some(ch) = scene.channel(c) else { continue };
                 let regions = regions(scene, c);
@@ -67,6 +70,16 @@ impl Detector for Answer {
             }
         }
     }
+}
+
+/// Whether the trigger that opened a name window asked for someone's name ("can I take your
+/// name", "the name on the card", "who am I speaking to") rather than gave one ("my name is
+/// Laura"): the agent introducing themselves is not a question.
+fn asks_for_a_name(scene: &Scene, w: &Window) -> bool {
+    const ASKING: &[&str] = &["your", "full", "surname", "first", "last", "spell", "who", "card", "cardholder", "holder's", "holder"];
+    scene.channels.iter().any(|ch| {
+        ch.words.iter().enumerate().any(|(i, x)| ch.masked[i] && x.start >= w.open && x.start <= w.asked_at && ASKING.contains(&clean(&x.text).as_str()))
+    })
 }
 
 /// The voiced stretches of channel `c`, in time order.

@@ -94,6 +94,8 @@ impl Default for DetectConfig {
                 Kind::Postcode,
                 Kind::Phone,
                 Kind::Email,
+                Kind::PersonName,
+                Kind::Address,
             ],
             terms: Vec::new(),
             term_files: Vec::new(),

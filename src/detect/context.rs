@@ -72,7 +72,7 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
         Kind::Address,
         &[
             "first line of your address", "first line of the address", "first line of address", "your address", "the address", "home address",
-            "billing address", "house number", "street name", "address line", "live at", "registered address",
+            "billing address", "house number", "street name", "address line", "live at", "registered address", "new address",
         ],
     ),
 ];
@@ -83,6 +83,7 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
 pub const BUILTIN_CLOSERS: &[&str] = &[
     "reference", "reference number", "ref number", "reference is", "order number", "case number", "ticket number", "confirmation number",
     "booking reference", "transaction number", "extension", "press", "option", "in the queue", "caller number", "invoice number",
+    "anything else",
 ];
 
 /// A trigger phrase said on one channel. `kind` None: a closing phrase.
@@ -134,42 +135,42 @@ fn for_matching(s: &str) -> String {
     c.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// All trigger and closing phrases (built in plus the policy's), compiled once per call.
-pub struct TriggerSet {
+/// Small words Whisper often swaps ("date on birth", "number in the front"): a phrase of two
+/// or more other words also matches with these ignored on both sides.
+const LOOSE_SKIP: &[&str] = &["of", "on", "the", "a", "an", "your", "my", "in", "for", "to", "at", "is", "please", "that", "this"];
+
+/// `phrase` without its small words, if that leaves two or more words and removed any.
+fn loose_form(phrase: &str) -> Option<String> {
+    let all: Vec<&str> = phrase.split(' ').collect();
+    let kept: Vec<&str> = all.iter().copied().filter(|w| !LOOSE_SKIP.contains(w)).collect();
+    (kept.len() >= 2 && kept.len() < all.len()).then(|| kept.join(" "))
+}
+
+/// One automaton over phrases, with the kind of each.
+struct Phrases {
     ac: Option<AhoCorasick>,
     kinds: Vec<Option<Kind>>,
 }
 
-impl TriggerSet {
-    pub fn new(cfg: &DetectConfig) -> TriggerSet {
-        let mut phrases: Vec<String> = Vec::new();
-        let mut kinds = Vec::new();
-        let extra = cfg.triggers.iter().flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), p.as_str())));
-        let builtin = BUILTIN_TRIGGERS.iter().flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), *p)));
-        let closers = BUILTIN_CLOSERS.iter().copied().chain(cfg.closing_phrases.iter().map(String::as_str)).map(|p| (None, p));
-        for (k, p) in builtin.chain(extra).chain(closers) {
-            let p = for_matching(p);
-            if !p.is_empty() {
-                phrases.push(p);
-                kinds.push(k);
-            }
-        }
+impl Phrases {
+    fn new(list: Vec<(Option<Kind>, String)>) -> Phrases {
+        let (kinds, phrases): (Vec<_>, Vec<_>) = list.into_iter().unzip();
         // Standard semantics and overlapping search: the longest phrase at a word boundary is
         // chosen below, which leftmost-longest alone cannot do once boundaries filter matches.
         let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&phrases).ok();
-        TriggerSet { ac, kinds }
+        Phrases { ac, kinds }
     }
 
-    /// Trigger phrases in one channel's words, as (kind, first word, last word), not
-    /// overlapping, left to right; kind None for a closing phrase.
-    pub fn find(&self, words: &[Word]) -> Vec<(Option<Kind>, usize, usize)> {
+    /// Matches at word boundaries in the words' text (each word as `for_matching` gives it,
+    /// `skip` ones left out), as (kind, first word, last word).
+    fn hits(&self, words: &[Word], skip: &[&str]) -> Vec<(Option<Kind>, usize, usize)> {
         let Some(ac) = &self.ac else { return Vec::new() };
         let mut text = String::new();
         // owner[i] = the word that byte i of `text` came from.
         let mut owner: Vec<usize> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             let m = for_matching(&w.text);
-            if m.is_empty() {
+            if m.is_empty() || skip.contains(&m.as_str()) {
                 continue;
             }
             if !text.is_empty() {
@@ -180,26 +181,82 @@ impl TriggerSet {
             owner.extend(std::iter::repeat_n(i, m.len()));
         }
         let bytes = text.as_bytes();
-        let mut hits: Vec<(usize, usize, Option<Kind>)> = ac
-            .find_overlapping_iter(&text)
+        ac.find_overlapping_iter(&text)
             .filter(|m| (m.start() == 0 || bytes[m.start() - 1] == b' ') && (m.end() == bytes.len() || bytes[m.end()] == b' '))
-            .map(|m| (m.start(), m.end(), self.kinds[m.pattern().as_usize()]))
-            .collect();
-        hits.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-        let mut out: Vec<(Option<Kind>, usize, usize)> = Vec::new();
-        let mut taken_to = 0;
-        for (s, e, k) in hits {
-            if s < taken_to {
-                // Overlapping phrases of one kind ("long number" + "number on the front") are
-                // one trigger spanning both; another kind's phrase inside it is ignored.
-                if let Some(last) = out.last_mut().filter(|l| l.0 == k) {
-                    last.2 = last.2.max(owner[e - 1]);
-                    taken_to = taken_to.max(e);
-                }
+            .map(|m| (self.kinds[m.pattern().as_usize()], owner[m.start()], owner[m.end() - 1]))
+            .collect()
+    }
+}
+
+/// All trigger and closing phrases (built in plus the policy's), compiled once per call: as
+/// written, and in their loose form (see `LOOSE_SKIP`).
+pub struct TriggerSet {
+    exact: Phrases,
+    loose: Phrases,
+    /// One-word triggers of six letters or more, for near misses ("postco", "expirey").
+    words: Vec<(Option<Kind>, String)>,
+}
+
+/// Whether `heard` is a near miss for the trigger word `word`: a clipped ending ("postco" for
+/// "postcode") or one or two letters wrong in a long word.
+fn near_miss(heard: &str, word: &str) -> bool {
+    if heard.len() < 5 || heard == word {
+        return false;
+    }
+    let clipped = word.starts_with(heard) && heard.len() * 4 >= word.len() * 3;
+    clipped || strsim::normalized_damerau_levenshtein(heard, word) >= 0.8
+}
+
+impl TriggerSet {
+    pub fn new(cfg: &DetectConfig) -> TriggerSet {
+        let mut exact = Vec::new();
+        let mut loose = Vec::new();
+        let extra = cfg.triggers.iter().flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), p.as_str())));
+        let builtin = BUILTIN_TRIGGERS.iter().flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), *p)));
+        let closers = BUILTIN_CLOSERS.iter().copied().chain(cfg.closing_phrases.iter().map(String::as_str)).map(|p| (None, p));
+        for (k, p) in builtin.chain(extra).chain(closers) {
+            let p = for_matching(p);
+            if p.is_empty() {
                 continue;
             }
-            taken_to = e;
-            out.push((k, owner[s], owner[e - 1]));
+            if let Some(l) = loose_form(&p) {
+                loose.push((k, l));
+            }
+            exact.push((k, p));
+        }
+        let words = exact.iter().filter(|(k, p)| k.is_some() && !p.contains(' ') && p.len() >= 6).cloned().collect();
+        TriggerSet { exact: Phrases::new(exact), loose: Phrases::new(loose), words }
+    }
+
+    /// Trigger phrases in one channel's words, as (kind, first word, last word), not
+    /// overlapping, left to right; kind None for a closing phrase. With `near`, a word that is
+    /// a near miss for a one-word trigger counts too: for the asking side, whose question
+    /// Whisper half-heard; the answering side's garbled values would trip it.
+    pub fn find(&self, words: &[Word], near: bool) -> Vec<(Option<Kind>, usize, usize)> {
+        let mut hits = self.exact.hits(words, &[]);
+        hits.extend(self.loose.hits(words, LOOSE_SKIP));
+        if near {
+            for (i, w) in words.iter().enumerate() {
+                let heard = for_matching(&w.text);
+                if let Some((k, _)) = self.words.iter().find(|(_, t)| near_miss(&heard, t)) {
+                    hits.push((*k, i, i));
+                }
+            }
+        }
+        hits.sort_by_key(|&(_, a, b)| (a, std::cmp::Reverse(b)));
+        let mut out: Vec<(Option<Kind>, usize, usize)> = Vec::new();
+        for (k, a, b) in hits {
+            if let Some(last) = out.last_mut() {
+                if a <= last.2 {
+                    // Overlapping phrases of one kind ("long number" + "number on the front")
+                    // are one trigger spanning both; another kind's phrase inside it is ignored.
+                    if last.0 == k {
+                        last.2 = last.2.max(b);
+                    }
+                    continue;
+                }
+            }
+            out.push((k, a, b));
         }
         out
     }
@@ -269,7 +326,7 @@ mod tests {
     }
 
     fn found(text: &str) -> Vec<(Kind, usize, usize)> {
-        TriggerSet::new(&DetectConfig::default()).find(&words(text)).into_iter().filter_map(|(k, a, b)| Some((k?, a, b))).collect()
+        TriggerSet::new(&DetectConfig::default()).find(&words(text), true).into_iter().filter_map(|(k, a, b)| Some((k?, a, b))).collect()
     }
 
     #[test]
@@ -291,6 +348,21 @@ mod tests {
     }
 
     #[test]
+    fn a_swapped_small_word_still_matches() {
+        assert_eq!(found("and your date on birth please"), [(Kind::DateOfBirth, 2, 4)]);
+        assert_eq!(found("the long number in front"), [(Kind::CardNumber, 1, 4)]);
+        // A phrase that is one word once small words go keeps its exact form only.
+        assert!(found("my phone broke").is_empty());
+    }
+
+    #[test]
+    fn a_half_heard_trigger_word_still_matches() {
+        assert_eq!(found("thanks and the postco"), [(Kind::Postcode, 3, 3)]);
+        assert_eq!(found("and the expirey"), [(Kind::ExpiryDate, 2, 2)]);
+        assert!(found("the post office").is_empty());
+    }
+
+    #[test]
     fn triggers_need_whole_words() {
         assert!(found("discovery expiryish").is_empty());
         assert!(found("recovery").is_empty());
@@ -300,7 +372,7 @@ mod tests {
     fn policy_phrases_are_added() {
         let mut cfg = DetectConfig::default();
         cfg.triggers.insert(Kind::CardNumber, vec!["the big number".into()]);
-        assert_eq!(TriggerSet::new(&cfg).find(&words("read me the big number")), [(Some(Kind::CardNumber), 2, 4)]);
+        assert_eq!(TriggerSet::new(&cfg).find(&words("read me the big number"), true), [(Some(Kind::CardNumber), 2, 4)]);
     }
 
     fn trig(kind: Kind, channel: u16, start: u64) -> Trigger {
@@ -324,7 +396,7 @@ mod tests {
         let w = windows(&[trig(Kind::SecurityCode, 0, 0), closer], &cfg, &[0, 1]);
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].close, Ms(8_000));
-        let t = TriggerSet::new(&cfg).find(&words("and your reference number is"));
+        let t = TriggerSet::new(&cfg).find(&words("and your reference number is"), true);
         assert_eq!(t, [(None, 2, 3)]);
     }
 

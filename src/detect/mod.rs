@@ -33,6 +33,7 @@ mod expiry;
 pub mod matchers;
 pub mod normalise;
 mod number;
+mod phase;
 mod phone;
 mod scene;
 mod security_code;
@@ -107,6 +108,9 @@ pub fn detect(call: &CallTranscript, voiced: &[Voiced], policy: &Policy) -> Vec<
     let mut findings: Vec<Finding> = resolve(candidates).into_iter().filter(|f| policy.enabled(f.kind)).collect();
     findings = merge_same_kind(findings);
     widen::widen(&scene, &mut findings);
+    if policy.enabled(Kind::CardNumber) {
+        phase::extend(&scene, &mut findings);
+    }
     findings.sort_by_key(|f| (f.start, f.channel, f.kind, f.end));
     findings
 }

@@ -61,7 +61,7 @@ impl<'a> Scene<'a> {
         let mut masks = Vec::new();
         for ch in &call.channels {
             let mut masked = vec![false; ch.words.len()];
-            for (kind, first, last) in trigger_set.find(&ch.words) {
+            for (kind, first, last) in trigger_set.find(&ch.words, ch.role != Role::Customer) {
                 masked[first..=last].iter_mut().for_each(|m| *m = true);
                 triggers.push(Trigger {
                     kind,

@@ -1,0 +1,90 @@
+//! The payment phase. Once a customer has read out card data (or a long number Whisper could
+//! not place, which on a garbled call is usually the card) in a stereo call, the replies that
+//! follow are the rest of it (expiry date, security code, the cardholder's name) far more often
+//! than anything else, and Whisper garbles the agent's questions as badly as the answers ("the
+//! next part" for "the expiry"). PCI DSS practice is to stop recording for the whole payment;
+//! this mutes, for `PHASE_MS` after card data, each reply of the customer to the agent, until
+//! the agent changes the subject with a closing phrase ("reference number", "anything else").
+
+use super::scene::Scene;
+use crate::types::{Finding, Kind, Role};
+use crate::units::Ms;
+
+const NAME: &str = "context.payment_phase";
+/// How long after the customer's card data their replies are still taken as card data.
+const PHASE_MS: u64 = 25_000;
+/// Customer speech closer than this to the previous stretch is one reply.
+const REPLY_GAP_MS: u64 = 1_200;
+
+pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
+    let customers: Vec<u16> = scene.channels.iter().filter(|c| c.role == Role::Customer).map(|c| c.channel).collect();
+    if customers.is_empty() || scene.channels.len() < 2 {
+        return;
+    }
+    let mut added = Vec::new();
+    for &c in &customers {
+        let card_ends: Vec<Ms> = findings.iter().filter(|f| f.channel == Some(c) && matches!(f.kind, Kind::CardNumber | Kind::SecurityCode | Kind::Number)).map(|f| f.end).collect();
+        let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c).map(|v| (v.start, v.end)).collect();
+        regions.sort();
+        for end in card_ends {
+            let phase_end = end + Ms(PHASE_MS);
+            // The agent moving on to other business ends the phase early.
+            let closed = scene.triggers.iter().filter(|t| t.kind.is_none() && t.channel != c && t.start > end && t.start < phase_end).map(|t| t.start).min();
+            let phase_end = closed.map_or(phase_end, |t| t.min(phase_end));
+            let mut reply: Option<(Ms, Ms)> = None;
+            for &(s, e) in regions.iter().filter(|(s, _)| *s >= end && *s < phase_end) {
+                // A reply follows the agent's speech; one started right after the card data
+                // without the agent in between is still the card reading, already muted.
+                let agent_between = |a: Ms, b: Ms| scene.voiced.iter().any(|v| v.channel != c && v.start < b && v.end > a);
+                match reply {
+                    Some((rs, re)) if s.0 <= re.0 + REPLY_GAP_MS && !agent_between(re, s) => reply = Some((rs, e)),
+                    _ => {
+                        if let Some(r) = reply.take() {
+                            added.push(r);
+                        }
+                        let prev_end = regions.iter().rev().find(|r| r.1 <= s).map(|r| r.1).unwrap_or(end);
+                        if agent_between(prev_end.max(end), s) {
+                            reply = Some((s, e));
+                        }
+                    }
+                }
+            }
+            added.extend(reply);
+        }
+        for (s, e) in added.drain(..) {
+            let covered = findings.iter().any(|f| f.channel == Some(c) && f.start <= s && f.end >= e);
+            if !covered {
+                findings.push(Finding { kind: Kind::CardNumber, channel: Some(c), start: s, end: e, confidence: 0.4, detector: NAME, rule: "payment_phase".into(), words: None });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::found_with;
+    use crate::policy::Policy;
+    use crate::types::{Kind, Voiced};
+    use crate::units::Ms;
+
+    fn v(channel: u16, s: u64, e: u64) -> Voiced {
+        Voiced { channel, start: Ms(s), end: Ms(e) }
+    }
+
+    #[test]
+    fn a_garbled_reply_after_the_card_number_is_muted_as_card_data() {
+        let u = [
+            (0, "what's the long number on the front", 0),
+            (1, "4539 1488 0343 6467", 3_000),
+            (0, "thank you and the next part", 6_000),
+            (1, "well flashed when fid thick", 8_500),
+            (0, "and your reference number is nine", 12_000),
+            (1, "lovely thanks very much", 16_000),
+        ];
+        let voiced = [v(0, 0, 2_700), v(1, 2_900, 4_700), v(0, 5_900, 8_000), v(1, 8_400, 10_300), v(0, 11_900, 14_500), v(1, 15_900, 17_500)];
+        let f = found_with(&u, &voiced, &Policy::builtin());
+        let phase: Vec<(u64, u64)> = f.iter().filter(|f| f.detector == super::NAME).map(|f| (f.start.0, f.end.0)).collect();
+        assert_eq!(phase, [(8_400, 10_300)]);
+        assert!(f.iter().filter(|f| f.kind == Kind::CardNumber).all(|f| f.channel == Some(1)));
+    }
+}
