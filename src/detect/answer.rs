@@ -34,9 +34,10 @@ const MONO_PAUSE_MS: u64 = 1_200;
 fn mono_reply_max(kind: Kind) -> Ms {
     Ms(match kind {
         Kind::CardNumber => 16_000,
-        Kind::Phone | Kind::Email | Kind::NiNumber | Kind::AccountNumber | Kind::Address => 8_000,
-        Kind::SortCode | Kind::Postcode | Kind::DateOfBirth | Kind::ExpiryDate => 6_000,
-        _ => 4_000,
+        Kind::Phone | Kind::NiNumber | Kind::AccountNumber | Kind::Address => 8_000,
+        Kind::Email => 6_000,
+        Kind::SortCode | Kind::Postcode | Kind::DateOfBirth | Kind::ExpiryDate => 5_000,
+        _ => 3_000,
     })
 }
 
@@ -147,7 +148,8 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
             break;
         }
         if let Some(st) = start {
-            if e.0 > st.0 + max.0 || opens_agent_line(ch, s, e) {
+            // After the first stretch of a digit value, plain words are the next line.
+            if e.0 > st.0 + max.0 || opens_agent_line(ch, s, e) || (is_digit_value(w.kind) && plain_words(ch, s, e)) {
                 break;
             }
         }
@@ -156,6 +158,16 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
         prev_end = e;
     }
     start.map(|s| (s, end))
+}
+
+fn is_digit_value(kind: Kind) -> bool {
+    matches!(kind, Kind::CardNumber | Kind::SecurityCode | Kind::ExpiryDate | Kind::SortCode | Kind::AccountNumber | Kind::Phone)
+}
+
+/// Three or more words said in [s, e), none of them digit-like.
+fn plain_words(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
+    let words: Vec<&str> = ch.words.iter().filter(|w| w.start >= s && w.start < e).map(|w| w.text.as_str()).collect();
+    words.len() >= 3 && !words.iter().any(|w| is_number_word(w) || w.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// Whether the first word said in [s, e) starts an agent's line, or a trigger or closing
