@@ -6,6 +6,7 @@
 //! this mutes, for `PHASE_MS` after card data, each reply of the customer to the agent, until
 //! the agent changes the subject with a closing phrase ("reference number", "anything else").
 
+use super::normalise::clean;
 use super::scene::Scene;
 use crate::types::{Finding, Kind, Role};
 use crate::units::Ms;
@@ -53,11 +54,22 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
         }
         for (s, e) in added.drain(..) {
             let covered = findings.iter().any(|f| f.channel == Some(c) && f.start <= s && f.end >= e);
-            if !covered {
+            if !covered && !only_assent(scene, c, s, e) {
                 findings.push(Finding { kind: Kind::CardNumber, channel: Some(c), start: s, end: e, confidence: 0.4, detector: NAME, rule: "payment_phase".into(), words: None });
             }
         }
     }
+}
+
+/// Whether everything Whisper heard in [s, e) is assent ("Correct.", "Yes, that's right"): the
+/// customer confirming a read-back says no digits. A reply with no words, or any other word,
+/// is card data. Deliberately narrower than the acknowledgements that join a value's groups:
+/// "so fine" there is "oh five nine" here.
+fn only_assent(scene: &Scene, c: u16, s: Ms, e: Ms) -> bool {
+    const ASSENT: &[&str] = &["yes", "yeah", "yep", "correct", "that's", "thats", "right", "it", "is", "no", "thank", "thanks", "you", "okay", "ok", "great", "lovely", "perfect", "cheers"];
+    let Some(ch) = scene.channel(c) else { return false };
+    let mut words = ch.words.iter().filter(|w| w.start >= s && w.start < e).map(|w| clean(&w.text)).peekable();
+    words.peek().is_some() && words.all(|w| ASSENT.contains(&w.as_str()))
 }
 
 #[cfg(test)]

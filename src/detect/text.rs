@@ -4,7 +4,7 @@
 //! matched as its own answer) and adds context: a name is only looked for as an answer when
 //! the other side just asked for it, and a match inside its own kind's window is surer.
 
-use super::matchers::{self, Match, TermList, RULE_GREETING, RULE_SPEAKING, RULE_TITLE};
+use super::matchers::{self, Match, TermList, RULE_GREETING, RULE_INTRO, RULE_SPEAKING, RULE_TITLE};
 use super::context::is_acknowledgement;
 use super::scene::Scene;
 use super::{Basis, Candidate, Detector};
@@ -55,7 +55,7 @@ impl Detector for TextKinds {
                 if m.first > m.last || m.last >= words.len() {
                     continue;
                 }
-                if kind == Kind::PersonName && agents_own_name(ch.role, words[m.first].start, m.rule) {
+                if kind == Kind::PersonName && !was_asked(scene, &stretches, si, &open) && agents_own_name(ch.role, words[m.first].start, m.rule) {
                     continue;
                 }
                 let in_window = scene.window_of(&open, kind);
@@ -77,15 +77,19 @@ impl Detector for TextKinds {
 }
 
 /// The agent's name is not the customer's personal data, and muting every greeting ("Northgate
-/// Energy, Laura speaking") costs QA the opening of every call. In stereo the agent's channel
-/// is not searched for names; in mono a self-introduction in the call's first seconds is the
-/// agent's. A customer's name the agent reads back stays audible on that basis too: the
-/// customer saying it is muted.
+/// Energy, Laura speaking") costs QA the opening of every call. On the agent's channel a
+/// self-introduction ("this is Laura", "Laura speaking") is the agent's own name; in mono, so
+/// is one in the call's first seconds, greeting included ("Hi, Laura speaking"). The agent
+/// saying the customer's name with a title ("Thanks, Mr Haddad") is still muted, and so is any
+/// name given in answer to "who's calling?".
 fn agents_own_name(role: Role, start: Ms, rule: &str) -> bool {
     const OPENING_MS: u64 = 8_000;
     match role {
-        Role::Agent => true,
-        Role::Mixed => start.0 < OPENING_MS && [RULE_SPEAKING, RULE_GREETING, RULE_TITLE].contains(&rule),
+        // A customer's name from the agent needs a title ("Mr Haddad"): garbled agent speech
+        // yields capitalised non-names ("with MSC King", "Parzo") more often than the agent
+        // names the customer, and each costs a muted stretch of the agent's voice.
+        Role::Agent => rule != RULE_TITLE,
+        Role::Mixed => start.0 < OPENING_MS && [RULE_SPEAKING, RULE_INTRO, RULE_GREETING, RULE_TITLE].contains(&rule),
         Role::Customer => false,
     }
 }

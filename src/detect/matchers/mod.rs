@@ -18,7 +18,7 @@ mod tokens;
 
 pub use address::address_lines;
 pub use email::emails;
-pub use name::{name_in_answer, RULE_GREETING, RULE_SPEAKING, RULE_TITLE};
+pub use name::{name_in_answer, RULE_GREETING, RULE_INTRO, RULE_SPEAKING, RULE_TITLE};
 pub use ni::ni_numbers;
 pub use postcode::postcodes;
 pub use terms::TermList;
