@@ -63,6 +63,7 @@ impl Detector for Answer {
                     Role::Agent => None,
                 };
                 if let Some((start, end)) = reply {
+                    let start = skip_lead_in(ch, w.kind, start, end);
                     out.push(Candidate {
                         finding: Finding { kind: w.kind, channel: Some(c), start, end, confidence: 0.55, detector: NAME, rule: format!("answer:{}", w.kind.as_str().to_lowercase()), words: None },
                         basis: Basis::Context,
@@ -81,6 +82,28 @@ fn asks_for_a_name(scene: &Scene, w: &Window) -> bool {
     scene.channels.iter().any(|ch| {
         ch.words.iter().enumerate().any(|(i, x)| ch.masked[i] && x.start >= w.open && x.start <= w.asked_at && ASKING.contains(&clean(&x.text).as_str()))
     })
+}
+
+/// Words a reply often starts with before the value: "Yes, it's ...", "My postcode is ...".
+const LEAD_IN: &[&str] = &[
+    "yes", "yeah", "yep", "okay", "ok", "sure", "it's", "its", "it", "is", "that's", "thats", "um", "uh", "er", "erm", "well", "right", "my", "the",
+    "sorry", "hi", "hello", "certainly", "name", "email", "address", "postcode", "date", "birth", "of", "born", "on",
+];
+
+/// The reply's start moved past lead-in words at its beginning, to the first other word,
+/// for the kinds said as words (names, e-mails, dates): their lead-in is ordinary speech QA
+/// wants to hear. Digit values are not trimmed: a garbled first group looks like junk words,
+/// and `widen` stretches them back over it anyway. Whisper's alignment times run late, not
+/// early, so the first kept word's time is a safe start.
+fn skip_lead_in(ch: &ChannelScene, kind: Kind, start: Ms, end: Ms) -> Ms {
+    if is_digit_value(kind) {
+        return start;
+    }
+    let mut words = ch.words.iter().filter(|w| w.start >= start && w.start < end);
+    match words.find(|w| !LEAD_IN.contains(&clean(&w.text).as_str())) {
+        Some(first) if first.start > start => first.start,
+        _ => start,
+    }
 }
 
 /// The voiced stretches of channel `c`, in time order.
@@ -161,7 +184,7 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
 }
 
 fn is_digit_value(kind: Kind) -> bool {
-    matches!(kind, Kind::CardNumber | Kind::SecurityCode | Kind::ExpiryDate | Kind::SortCode | Kind::AccountNumber | Kind::Phone)
+    matches!(kind, Kind::CardNumber | Kind::SecurityCode | Kind::ExpiryDate | Kind::SortCode | Kind::AccountNumber | Kind::Phone | Kind::Number)
 }
 
 /// Three or more words said in [s, e), none of them digit-like.
@@ -223,7 +246,18 @@ mod tests {
     fn in_mono_the_stretch_after_the_question_is_the_reply() {
         let u = [(0, "can I take your postcode", 0), (0, "M fourteen five", 2_200), (0, "thanks and anything else", 4_500)];
         let voiced = [v(0, 0, 1_900), v(0, 2_100, 3_400), v(0, 4_300, 6_000)];
-        assert_eq!(answers(&u, &voiced), [(Kind::Postcode, 0, 2_100, 3_400)]);
+        // From its first word: a postcode is said in words, and planning pads and snaps it.
+        assert_eq!(answers(&u, &voiced), [(Kind::Postcode, 0, 2_200, 3_400)]);
+    }
+
+    #[test]
+    fn lead_in_words_of_a_spoken_reply_stay_audible() {
+        let u = [(0, "can I take your full name", 0), (1, "yes it's Jane Doe", 2_000)];
+        let voiced = [v(0, 0, 2_300), v(1, 1_900, 3_700)];
+        let f = found_with(&u, &voiced, &Policy::builtin());
+        let names: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::PersonName).map(|f| (f.start.0, f.end.0)).collect();
+        // The reply and the name matcher agree on where the name is; "yes it's" is not in it.
+        assert!(!names.is_empty() && names.iter().all(|n| n.0 >= 2_800 && n.1 >= 3_300), "{names:?}");
     }
 
     #[test]
