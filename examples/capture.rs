@@ -22,7 +22,7 @@ fn main() {
         let mut voiced = Vec::new();
         for (c, s) in d.channels.iter().enumerate() {
             let regions = voiced_regions(s, d.spec.sample_rate);
-            let words = model.transcribe(s, d.spec.sample_rate, &regions, 2, &stop).unwrap_or_else(|e| panic!("{e}"));
+            let words = model.transcribe(s, d.spec.sample_rate, &regions, 2, &stop).unwrap_or_else(|e| panic!("{e}")).words;
             let role = match (n, c) {
                 (2, 0) => "agent",
                 (2, 1) => "customer",

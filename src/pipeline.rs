@@ -12,7 +12,7 @@ use crate::policy::Policy;
 use crate::redact::Fill;
 use crate::state::State;
 use crate::transcribe::{Model, TranscribeError};
-use crate::types::{CallTranscript, ChannelTranscript, Finding, Role, Voiced};
+use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Voiced};
 use crate::units::{frame_to_ms, Frame, Ms};
 use crate::vad::{voiced_regions, Region};
 use crate::{detect, transcript};
@@ -107,10 +107,13 @@ pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, t
     let mut call = CallTranscript::default();
     let mut voiced = Vec::with_capacity(n);
     let mut voiced_flat = Vec::new();
+    let mut unreliable = Vec::new();
     for (c, samples) in decoded.channels.iter().enumerate() {
         let rate = decoded.spec.sample_rate;
         let regions = voiced_regions(samples, rate);
-        let words = model.transcribe(samples, rate, &regions, threads, stop).map_err(|source| StageError::Transcribe { path: p.clone(), source }.to_string())?;
+        let t = model.transcribe(samples, rate, &regions, threads, stop).map_err(|source| StageError::Transcribe { path: p.clone(), source }.to_string())?;
+        let words = t.words;
+        unreliable.extend(t.unreliable.into_iter().map(|r| (c as u16, r)));
         let role = match (n, c) {
             (2, 0) => Role::Agent,
             (2, 1) => Role::Customer,
@@ -120,7 +123,14 @@ pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, t
         call.channels.push(ChannelTranscript { channel: c as u16, role, words });
         voiced.push(regions);
     }
-    let findings = detect::detect(&call, &voiced_flat, policy);
+    let mut findings = detect::detect(&call, &voiced_flat, policy);
+    // What whisper could not transcribe without looping is muted whole: unknown speech in a
+    // call is treated like a number nobody could place.
+    for (c, (start, end)) in unreliable {
+        tracing::warn!(file = %p, channel = c, start_ms = start.0, end_ms = end.0, "transcript unreliable (repetition loop): muting the stretch");
+        findings.push(Finding { kind: Kind::Number, channel: Some(c), start, end, confidence: 0.3, detector: "transcribe.unreliable", rule: "unreliable_transcript".into(), words: None });
+    }
+    findings.sort_by_key(|f| (f.start, f.channel, f.kind, f.end));
     let layout = Layout { rate: decoded.spec.sample_rate, frames: decoded.frames(), channels: n as u16, voiced: &voiced };
     let spans = plan(&findings, &layout, policy);
     Ok(Analysis { call, voiced, findings, spans })

@@ -31,6 +31,35 @@ const GAP_KEEP_MS: u64 = 600;
 /// still reaches whisper.
 const REGION_MARGIN_MS: u64 = 250;
 
+/// One channel's transcription.
+#[derive(Clone, Debug, Default)]
+pub struct Transcription {
+    pub words: Vec<Word>,
+    /// Voiced stretches whose transcript cannot be trusted (whisper looped on them even alone):
+    /// whatever was said there is unknown, and must be muted, not passed as clean.
+    pub unreliable: Vec<(Ms, Ms)>,
+}
+
+/// Whether whisper fell into a repetition loop: one word over 40 characters ("0-0-0-0-...")
+/// or an n-gram of one to four words repeated back to back, eight times for one word, five
+/// for longer ones. Nobody reads a card number like that.
+pub fn looping(words: &[Word]) -> bool {
+    if words.iter().any(|w| w.text.chars().count() > 40) {
+        return true;
+    }
+    let t: Vec<String> = words.iter().map(|w| w.text.to_lowercase().chars().filter(|c| c.is_alphanumeric() || *c == '-').collect()).collect();
+    (1..=4usize).any(|n| {
+        let need = if n == 1 { 8 } else { 5 };
+        (0..t.len().saturating_sub(n)).any(|i| {
+            let mut reps = 1;
+            while i + (reps + 1) * n <= t.len() && t[i + reps * n..i + (reps + 1) * n] == t[i..i + n] {
+                reps += 1;
+            }
+            reps >= need
+        })
+    })
+}
+
 /// The loaded model, shared by every worker.
 pub struct Model {
     ctx: WhisperContext,
@@ -69,7 +98,7 @@ impl Model {
         regions: &[Region],
         threads: usize,
         stop: &Arc<AtomicBool>,
-    ) -> Result<Vec<Word>, TranscribeError> {
+    ) -> Result<Transcription, TranscribeError> {
         let mut state = match self.states.lock().ok().and_then(|mut s| s.pop()) {
             Some(s) => s,
             None => self.ctx.create_state().map_err(|e| TranscribeError::State(e.to_string()))?,
@@ -89,69 +118,97 @@ impl Model {
         regions: &[Region],
         threads: usize,
         stop: &Arc<AtomicBool>,
-    ) -> Result<Vec<Word>, TranscribeError> {
+    ) -> Result<Transcription, TranscribeError> {
         let total = frame_to_ms(Frame(samples.len() as u64), rate);
         let mut words = Vec::new();
+        let mut unreliable = Vec::new();
         for chunk in plan_chunks(regions, total) {
-            if stop.load(Ordering::Relaxed) {
-                return Err(TranscribeError::Aborted);
+            let got = self.decode_chunk(state, &chunk, samples, rate, threads, stop)?;
+            if !looping(&got) {
+                words.extend(got);
+                continue;
             }
-            let audio = chunk.gather(samples, rate)?;
-            if audio.len() < 1600 {
-                continue; // under 0.1 s: nothing whisper can read
-            }
-            let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-            params.set_n_threads(threads.max(1) as i32);
-            params.set_language(Some("en"));
-            params.set_translate(false);
-            // Each chunk stands alone: carrying text over lets one hallucination seed the next.
-            params.set_no_context(true);
-            params.set_token_timestamps(true);
-            params.set_suppress_blank(true);
-            // No temperature fallback: on call audio whisper's log-probabilities often sit
-            // below its -1.0 threshold, and each fallback re-decodes the chunk at a higher
-            // temperature (up to five more times), which measured 15x slower and produced
-            // sampled guesses rather than better words. One greedy pass, deterministic.
-            params.set_temperature(0.0);
-            params.set_temperature_inc(0.0);
-            params.set_print_special(false);
-            params.set_print_progress(false);
-            params.set_print_realtime(false);
-            params.set_print_timestamps(false);
-            // No abort callback: whisper-rs 0.16's set_abort_callback_safe hands whisper.cpp a
-            // pointer to a boxed trait object but calls it as the concrete closure, so the
-            // callback reads garbage and aborts the encoder at random (error -6). A stop is
-            // honoured between chunks instead: at most one chunk (28 s of audio) of delay.
-            state.full(params, &audio).map_err(|e| {
-                if stop.load(Ordering::Relaxed) {
-                    TranscribeError::Aborted
+            // A repetition loop ("go master new, go master new, ..."): greedy decoding fell
+            // into it and the chunk's words are worthless, card digits and all. Each voiced
+            // region in it is tried again on its own (a shorter window rarely loops the same
+            // way), and one that loops again is reported, so that its audio is muted rather
+            // than trusted.
+            for r in regions.iter().filter(|r| chunk.parts.iter().any(|(s, e)| r.start < *e && r.end > *s)) {
+                let (s, e) = (Ms(r.start.0.saturating_sub(REGION_MARGIN_MS)), Ms((r.end.0 + REGION_MARGIN_MS).min(total.0)));
+                let part = Chunk { parts: vec![(s, e)] };
+                let again = self.decode_chunk(state, &part, samples, rate, threads, stop)?;
+                if looping(&again) {
+                    unreliable.push((r.start, r.end));
                 } else {
-                    TranscribeError::Whisper(e.to_string())
+                    words.extend(again);
                 }
-            })?;
-            if stop.load(Ordering::Relaxed) {
-                return Err(TranscribeError::Aborted);
             }
-            let eot = self.ctx.token_eot();
-            for seg in state.as_iter() {
-                let mut toks = Vec::new();
-                for i in 0..seg.n_tokens() {
-                    let Some(tok) = seg.get_token(i) else { continue };
-                    if tok.token_id() >= eot {
-                        continue; // timestamps, language and task markers
-                    }
-                    let data = tok.token_data();
-                    let text = tok.to_str_lossy().map(|c| c.into_owned()).unwrap_or_default();
-                    let dtw = (data.t_dtw >= 0).then(|| from_centis(data.t_dtw));
-                    toks.push(Token { text, t0: from_centis(data.t0), t1: from_centis(data.t1), dtw, p: data.p });
+        }
+        Ok(Transcription { words, unreliable })
+    }
+
+    /// One whisper call over one chunk; words in source time.
+    fn decode_chunk(&self, state: &mut WhisperState, chunk: &Chunk, samples: &[f32], rate: u32, threads: usize, stop: &Arc<AtomicBool>) -> Result<Vec<Word>, TranscribeError> {
+        let mut words = Vec::new();
+        if stop.load(Ordering::Relaxed) {
+            return Err(TranscribeError::Aborted);
+        }
+        let audio = chunk.gather(samples, rate)?;
+        if audio.len() < 1600 {
+            return Ok(words); // under 0.1 s: nothing whisper can read
+        }
+
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(threads.max(1) as i32);
+        params.set_language(Some("en"));
+        params.set_translate(false);
+        // Each chunk stands alone: carrying text over lets one hallucination seed the next.
+        params.set_no_context(true);
+        params.set_token_timestamps(true);
+        params.set_suppress_blank(true);
+        // No temperature fallback: on call audio whisper's log-probabilities often sit
+        // below its -1.0 threshold, and each fallback re-decodes the chunk at a higher
+        // temperature (up to five more times), which measured 15x slower and produced
+        // sampled guesses rather than better words. One greedy pass, deterministic.
+        params.set_temperature(0.0);
+        params.set_temperature_inc(0.0);
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        // No abort callback: whisper-rs 0.16's set_abort_callback_safe hands whisper.cpp a
+        // pointer to a boxed trait object but calls it as the concrete closure, so the
+        // callback reads garbage and aborts the encoder at random (error -6). A stop is
+        // honoured between chunks instead: at most one chunk (28 s of audio) of delay.
+        state.full(params, &audio).map_err(|e| {
+            if stop.load(Ordering::Relaxed) {
+                TranscribeError::Aborted
+            } else {
+                TranscribeError::Whisper(e.to_string())
+            }
+        })?;
+        if stop.load(Ordering::Relaxed) {
+            return Err(TranscribeError::Aborted);
+        }
+        let eot = self.ctx.token_eot();
+        for seg in state.as_iter() {
+            let mut toks = Vec::new();
+            for i in 0..seg.n_tokens() {
+                let Some(tok) = seg.get_token(i) else { continue };
+                if tok.token_id() >= eot {
+                    continue; // timestamps, language and task markers
                 }
-                for w in tokens_to_words(&toks) {
-                    words.push(Word {
-                        start: chunk.to_source(w.start),
-                        end: chunk.to_source(w.end),
-                        ..w
-                    });
-                }
+                let data = tok.token_data();
+                let text = tok.to_str_lossy().map(|c| c.into_owned()).unwrap_or_default();
+                let dtw = (data.t_dtw >= 0).then(|| from_centis(data.t_dtw));
+                toks.push(Token { text, t0: from_centis(data.t0), t1: from_centis(data.t1), dtw, p: data.p });
+            }
+            for w in tokens_to_words(&toks) {
+                words.push(Word {
+                    start: chunk.to_source(w.start),
+                    end: chunk.to_source(w.end),
+                    ..w
+                });
             }
         }
         Ok(words)
@@ -352,6 +409,20 @@ mod tests {
         // One token without an alignment time: whisper's times for the lot.
         toks[1].dtw = None;
         assert_eq!(tokens_to_words(&toks)[0].start, Ms(0));
+    }
+
+    #[test]
+    fn repetition_loops_are_recognised() {
+        let w = |t: &str| Word { text: t.into(), start: Ms(0), end: Ms(0), prob: 0.5 };
+        let lp: Vec<Word> = "go master new, ".repeat(6).split_whitespace().map(w).collect();
+        assert!(looping(&lp));
+        let fives: Vec<Word> = std::iter::repeat_n("5-0,", 9).map(w).collect();
+        assert!(looping(&fives));
+        assert!(looping(&[w(&format!("54{}", "-0".repeat(30)))]));
+        let card: Vec<Word> = "four five three nine one four eight eight oh three four three six four six seven".split(' ').map(w).collect();
+        assert!(!looping(&card));
+        let ack: Vec<Word> = "yes yes yes go on".split(' ').map(w).collect();
+        assert!(!looping(&ack));
     }
 
     #[test]

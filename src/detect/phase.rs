@@ -17,7 +17,46 @@ const PHASE_MS: u64 = 25_000;
 /// Customer speech closer than this to the previous stretch is one reply.
 const REPLY_GAP_MS: u64 = 1_200;
 
+/// The agent reading back what the customer just said is the same value again, and Whisper
+/// garbles a read-back as freely as the reading ("so, ask for a free noise, 1 4 8 8, O3"):
+/// the agent's speech that starts within `READBACK_MS` of the customer's digits, up to the
+/// customer's next words, is muted as the same kind when it says three digits or more.
+const READBACK_MS: u64 = 4_000;
+const READBACK_DIGITS: usize = 3;
+
+fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings.iter().filter(|f| matches!(f.kind, Kind::CardNumber | Kind::Number | Kind::AccountNumber | Kind::SortCode | Kind::Phone)) {
+        let Some(c) = f.channel else { continue };
+        if scene.channel(c).map(|ch| ch.role) != Some(Role::Customer) {
+            continue;
+        }
+        // Each stretch of the customer's inside the finding may be followed by a read-back.
+        let said: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c && v.end > f.start && v.start < f.end).map(|v| (v.start, v.end)).collect();
+        for &(_, said_end) in &said {
+            let next_customer = scene.voiced.iter().filter(|v| v.channel == c && v.start > said_end).map(|v| v.start).min().unwrap_or(Ms(u64::MAX));
+            for agent in scene.channels.iter().filter(|a| a.role == Role::Agent) {
+                let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == agent.channel && v.start >= said_end.saturating_sub(Ms(500)) && v.start < next_customer).map(|v| (v.start, v.end)).collect();
+                regions.sort();
+                let Some(&(first, _)) = regions.first() else { continue };
+                if first.0 > said_end.0 + READBACK_MS || out.iter().any(|o| o.channel == Some(agent.channel) && o.start == first) {
+                    continue;
+                }
+                let end = regions.iter().map(|r| r.1).max().unwrap_or(first);
+                let digits = super::utterance::word_digits(agent);
+                let n: usize = agent.words.iter().enumerate().filter(|(_, w)| w.start >= first && w.start < end).map(|(i, _)| digits[i]).sum();
+                if n >= READBACK_DIGITS {
+                    out.push(Finding { kind: f.kind, channel: Some(agent.channel), start: first, end, confidence: 0.4, detector: NAME, rule: "read_back".into(), words: None });
+                }
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
+    let backs = read_backs(scene, findings);
+    findings.extend(backs);
     let customers: Vec<u16> = scene.channels.iter().filter(|c| c.role == Role::Customer).map(|c| c.channel).collect();
     if customers.is_empty() || scene.channels.len() < 2 {
         return;

@@ -81,7 +81,7 @@ fn service_number(ch: &ChannelScene, inside: &[usize]) -> bool {
 /// Digits each word says, as the normaliser read it in context: prices, times and years say
 /// none; a homophone ("for", "to") says one only next to real digits; a word Whisper
 /// hyphenated out of digit names ("three-eight-one-time") says one per digit name in it.
-fn word_digits(ch: &ChannelScene) -> Vec<usize> {
+pub(crate) fn word_digits(ch: &ChannelScene) -> Vec<usize> {
     let mut d = vec![0usize; ch.words.len()];
     for it in &ch.items {
         let n = match &it.kind {
