@@ -161,7 +161,7 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
     let mut start: Option<Ms> = None;
     let mut end = Ms(0);
     let q_end = regions[q].1;
-    if ch.words.iter().any(|x| x.start > w.trigger_end && x.start < q_end) {
+    if w.trigger_end < q_end && ch.words.iter().any(|x| x.start > w.trigger_end && x.start < q_end) {
         start = Some(w.trigger_end);
         end = q_end;
     }

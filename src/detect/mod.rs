@@ -111,6 +111,11 @@ pub fn detect(call: &CallTranscript, voiced: &[Voiced], policy: &Policy) -> Vec<
     if policy.enabled(Kind::CardNumber) {
         phase::extend(&scene, &mut findings);
     }
+    // A broken transcript can hand any rule times that end before they start; a finding
+    // always covers at least its start.
+    for f in &mut findings {
+        f.end = f.end.max(f.start);
+    }
     findings.sort_by_key(|f| (f.start, f.channel, f.kind, f.end));
     findings
 }
