@@ -56,7 +56,7 @@ impl Detector for Answer {
             }
             for &c in &w.answering {
                 let Some(ch) = scene.channel(c) else { continue };
-                let regions = regions(scene, c);
+                let regions = scene.regions(c);
                 let reply = match ch.role {
                     Role::Customer => stereo_reply(scene, w, c, &regions),
                     Role::Mixed => mono_reply(ch, w, &regions),
@@ -104,13 +104,6 @@ fn skip_lead_in(ch: &ChannelScene, kind: Kind, start: Ms, end: Ms) -> Ms {
         Some(first) if first.start > start => first.start,
         _ => start,
     }
-}
-
-/// The voiced stretches of channel `c`, in time order.
-fn regions(scene: &Scene, c: u16) -> Vec<(Ms, Ms)> {
-    let mut r: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c).map(|v| (v.start, v.end)).collect();
-    r.sort();
-    r
 }
 
 /// Whether anyone but channel `c` said more than an acknowledgement (or a number read back)

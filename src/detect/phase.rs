@@ -26,24 +26,23 @@ const READBACK_DIGITS: usize = 3;
 
 fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
+    let agents: Vec<_> = scene.channels.iter().filter(|a| a.role == Role::Agent).map(|a| (a, super::utterance::word_digits(a))).collect();
     for f in findings.iter().filter(|f| matches!(f.kind, Kind::CardNumber | Kind::Number | Kind::AccountNumber | Kind::SortCode | Kind::Phone)) {
         let Some(c) = f.channel else { continue };
         if scene.channel(c).map(|ch| ch.role) != Some(Role::Customer) {
             continue;
         }
         // Each stretch of the customer's inside the finding may be followed by a read-back.
-        let said: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c && v.end > f.start && v.start < f.end).map(|v| (v.start, v.end)).collect();
-        for &(_, said_end) in &said {
-            let next_customer = scene.voiced.iter().filter(|v| v.channel == c && v.start > said_end).map(|v| v.start).min().unwrap_or(Ms(u64::MAX));
-            for agent in scene.channels.iter().filter(|a| a.role == Role::Agent) {
-                let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == agent.channel && v.start >= said_end.saturating_sub(Ms(500)) && v.start < next_customer).map(|v| (v.start, v.end)).collect();
-                regions.sort();
+        let customer = scene.regions(c);
+        for &(_, said_end) in customer.iter().filter(|r| r.1 > f.start && r.0 < f.end) {
+            let next_customer = customer.iter().map(|r| r.0).find(|s| *s > said_end).unwrap_or(Ms(u64::MAX));
+            for (agent, digits) in &agents {
+                let regions: Vec<(Ms, Ms)> = scene.regions(agent.channel).into_iter().filter(|r| r.0 >= said_end.saturating_sub(Ms(500)) && r.0 < next_customer).collect();
                 let Some(&(first, _)) = regions.first() else { continue };
                 if first.0 > said_end.0 + READBACK_MS || out.iter().any(|o| o.channel == Some(agent.channel) && o.start == first) {
                     continue;
                 }
                 let end = regions.iter().map(|r| r.1).max().unwrap_or(first);
-                let digits = super::utterance::word_digits(agent);
                 let n: usize = agent.words.iter().enumerate().filter(|(_, w)| w.start >= first && w.start < end).map(|(i, _)| digits[i]).sum();
                 if n >= READBACK_DIGITS {
                     out.push(Finding { kind: f.kind, channel: Some(agent.channel), start: first, end, confidence: 0.4, detector: NAME, rule: "read_back".into(), words: None });
@@ -64,8 +63,7 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
     let mut added = Vec::new();
     for &c in &customers {
         let card_ends: Vec<Ms> = findings.iter().filter(|f| f.channel == Some(c) && matches!(f.kind, Kind::CardNumber | Kind::SecurityCode | Kind::Number)).map(|f| f.end).collect();
-        let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c).map(|v| (v.start, v.end)).collect();
-        regions.sort();
+        let regions = scene.regions(c);
         for end in card_ends {
             let phase_end = end + Ms(PHASE_MS);
             // The agent moving on to other business ends the phase early.
@@ -75,7 +73,7 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
             for &(s, e) in regions.iter().filter(|(s, _)| *s >= end && *s < phase_end) {
                 // A reply follows the agent's speech; one started right after the card data
                 // without the agent in between is still the card reading, already muted.
-                let agent_between = |a: Ms, b: Ms| scene.voiced.iter().any(|v| v.channel != c && v.start < b && v.end > a);
+                let agent_between = |a: Ms, b: Ms| scene.others_voiced(c, a, b);
                 match reply {
                     Some((rs, re)) if s.0 <= re.0 + REPLY_GAP_MS && !agent_between(re, s) => reply = Some((rs, e)),
                     _ => {

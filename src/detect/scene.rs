@@ -120,6 +120,18 @@ impl<'a> Scene<'a> {
         self.channels.iter().find(|c| c.channel == channel)
     }
 
+    /// The voiced stretches of `channel`, in time order.
+    pub fn regions(&self, channel: u16) -> Vec<(Ms, Ms)> {
+        let mut r: Vec<(Ms, Ms)> = self.voiced.iter().filter(|v| v.channel == channel).map(|v| (v.start, v.end)).collect();
+        r.sort();
+        r
+    }
+
+    /// Whether a channel other than `channel` was voiced somewhere between `a` and `b`.
+    pub fn others_voiced(&self, channel: u16, a: Ms, b: Ms) -> bool {
+        self.voiced.iter().any(|v| v.channel != channel && v.start < b && v.end > a)
+    }
+
     /// Indices of the windows open at `t`.
     pub fn windows_at(&self, t: Ms) -> Vec<usize> {
         (0..self.windows.len()).filter(|&i| self.windows[i].contains(t)).collect()

@@ -123,12 +123,10 @@ pub(crate) fn word_digits(ch: &ChannelScene) -> Vec<usize> {
 /// stretch stands alone (`widen` later reaches over the rest of a reading).
 fn utterances(scene: &Scene, channel: u16) -> Vec<(Ms, Ms)> {
     let mono = scene.channels.len() == 1;
-    let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == channel).map(|v| (v.start, v.end)).collect();
-    regions.sort();
     let mut out: Vec<(Ms, Ms)> = Vec::new();
-    for (s, e) in regions {
+    for (s, e) in scene.regions(channel) {
         if let Some(last) = out.last_mut() {
-            let other = scene.voiced.iter().any(|v| v.channel != channel && v.start < s && v.end > last.1);
+            let other = scene.others_voiced(channel, last.1, s);
             if !mono && s.0 <= last.1 .0 + JOIN_MS && !other {
                 last.1 = last.1.max(e);
                 continue;

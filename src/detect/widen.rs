@@ -23,9 +23,8 @@ const REACH_MS: u64 = 6_000;
 pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
     for f in findings.iter_mut().filter(|f| WIDENED.contains(&f.kind)) {
         let Some(c) = f.channel else { continue };
-        let mut regions: Vec<(Ms, Ms)> = scene.voiced.iter().filter(|v| v.channel == c).map(|v| (v.start, v.end)).collect();
-        regions.sort();
-        let blocked = |a: Ms, b: Ms, gap: (Ms, Ms)| said_trigger(scene, c, a, b) || others_spoke(scene, c, gap.0, gap.1);
+        let regions = scene.regions(c);
+        let blocked = |a: Ms, b: Ms, gap: (Ms, Ms)| said_trigger(scene, c, a, b) || scene.others_voiced(c, gap.0, gap.1);
         // Backwards: from the start of the region the finding starts in (or from the finding's
         // start, when that is in a pause), region by region.
         let limit = f.start.saturating_sub(Ms(REACH_MS));
@@ -88,11 +87,6 @@ fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
 /// Words Whisper writes for digits it did not recognise as such.
 fn is_homophone(w: &str) -> bool {
     matches!(clean(w).as_str(), "oh" | "o" | "to" | "too" | "for" | "fore" | "won" | "ate" | "free" | "tree" | "fife" | "double" | "triple")
-}
-
-/// Whether another channel was voiced between `a` and `b`.
-fn others_spoke(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
-    scene.voiced.iter().any(|v| v.channel != c && v.start < b && v.end > a)
 }
 
 #[cfg(test)]
