@@ -97,15 +97,15 @@ fn score(capture: &str) -> Score {
 }
 
 /// The default model's transcripts: every card number muted, and the other targets held at
-/// floors set a little under what was measured (sensitive recall 0.905, over-muting 0.134,
-/// decoys 0.095 when set), so a regression fails.
+/// floors set a little under what was measured (sensitive recall 0.952, over-muting 0.050,
+/// decoys 0.0), so a regression fails: one more missed span fails the recall floor.
 #[test]
 fn tiny_en_transcripts_of_the_samples() {
     let s = score("tests/replay/samples.tiny-en.jsonl");
     eprintln!("{}\n{}", s.table(), s.missed.join("\n"));
     assert_eq!(s.recall("PAN"), 1.0, "card numbers not muted:\n{}", s.missed.iter().filter(|m| m.contains(" PAN ")).cloned().collect::<Vec<_>>().join("\n"));
-    assert!(s.sensitive_recall() >= 0.88, "sensitive recall {:.3}", s.sensitive_recall());
-    assert!(s.over_mute() <= 0.145, "over-muting {:.3}", s.over_mute());
+    assert!(s.sensitive_recall() >= 0.95, "sensitive recall {:.3}", s.sensitive_recall());
+    assert!(s.over_mute() <= 0.055, "over-muting {:.3}", s.over_mute());
     assert!(s.recall("DECOY") <= 0.10, "decoys muted {:.3}", s.recall("DECOY"));
 }
 
@@ -116,6 +116,7 @@ fn base_transcripts_of_the_samples() {
     let s = score("tests/replay/samples.base.jsonl");
     eprintln!("{}\n{}", s.table(), s.missed.join("\n"));
     assert_eq!(s.recall("PAN"), 1.0, "card numbers not muted:\n{}", s.missed.iter().filter(|m| m.contains(" PAN ")).cloned().collect::<Vec<_>>().join("\n"));
-    assert!(s.sensitive_recall() >= 0.90, "sensitive recall {:.3}", s.sensitive_recall());
-    assert!(s.over_mute() <= 0.145, "over-muting {:.3}", s.over_mute());
+    // Measured: sensitive recall 0.952, over-muting 0.076, decoys 0.143.
+    assert!(s.sensitive_recall() >= 0.95, "sensitive recall {:.3}", s.sensitive_recall());
+    assert!(s.over_mute() <= 0.085, "over-muting {:.3}", s.over_mute());
 }

@@ -12,7 +12,7 @@
 //! find values said without a question, and values the agent reads back.
 
 use super::context::{is_acknowledgement, Window};
-use super::normalise::clean;
+use super::normalise::{clean, lex, parts, Lex};
 use super::scene::{is_number_word, ChannelScene, Scene};
 use super::{Basis, Candidate, Detector};
 use crate::types::{Finding, Kind, Role};
@@ -63,7 +63,7 @@ impl Detector for Answer {
                     Role::Agent => None,
                 };
                 if let Some((start, end)) = reply {
-                    let start = skip_lead_in(ch, w.kind, start, end);
+                    let start = skip_lead_in(ch, &regions, w.kind, start, end);
                     out.push(Candidate {
                         finding: Finding { kind: w.kind, channel: Some(c), start, end, confidence: 0.55, detector: NAME, rule: format!("answer:{}", w.kind.as_str().to_lowercase()), words: None },
                         basis: Basis::Context,
@@ -84,20 +84,35 @@ fn asks_for_a_name(scene: &Scene, w: &Window) -> bool {
     })
 }
 
-/// Words a reply often starts with before the value: "Yes, it's ...", "My postcode is ...".
+/// Words a reply often starts with before the value: "Yes, it's ...", "My postcode is ...",
+/// "Right, here we go ...". None of them sounds like a digit.
 const LEAD_IN: &[&str] = &[
     "yes", "yeah", "yep", "okay", "ok", "sure", "it's", "its", "it", "is", "that's", "thats", "um", "uh", "er", "erm", "well", "right", "my", "the",
-    "sorry", "hi", "hello", "certainly", "name", "email", "address", "postcode", "date", "birth", "of", "born", "on",
+    "sorry", "hi", "hello", "certainly", "name", "email", "address", "postcode", "date", "birth", "of", "born", "on", "so", "here", "we", "go",
+    "ready", "got", "let", "me", "see", "i've", "have", "card", "number", "long", "alright",
 ];
+
+/// Whether channel `ch` said words between `a` and `b`, all of them lead-in words: a stretch
+/// before a reading ("Right, here we go.") that is not part of it. A garbled first group comes
+/// out as odd words ("the can be brief"), not as these.
+pub(crate) fn only_lead_in(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
+    let mut words = ch.words.iter().filter(|w| w.start >= a && w.start < b).map(|w| clean(&w.text)).peekable();
+    words.peek().is_some() && words.all(|w| LEAD_IN.contains(&w.as_str()))
+}
 
 /// The reply's start moved past lead-in words at its beginning, to the first other word,
 /// for the kinds said as words (names, e-mails, dates): their lead-in is ordinary speech QA
-/// wants to hear. Digit values are not trimmed: a garbled first group looks like junk words,
-/// and `widen` stretches them back over it anyway. Whisper's alignment times run late, not
-/// early, so the first kept word's time is a safe start.
-fn skip_lead_in(ch: &ChannelScene, kind: Kind, start: Ms, end: Ms) -> Ms {
+/// wants to hear. Digit values are trimmed only by whole voiced stretches that say nothing
+/// but lead-in words: a garbled first group looks like junk words, so no word inside a
+/// stretch is trusted. Whisper's alignment times run late, not early, so the first kept
+/// word's time is a safe start.
+pub(crate) fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, end: Ms) -> Ms {
     if is_digit_value(kind) {
-        return start;
+        let mut inside = regions.iter().filter(|r| r.0 >= start && r.0 < end);
+        return match (inside.next(), inside.next()) {
+            (Some(first), Some(second)) if only_lead_in(ch, first.0, first.1) => second.0,
+            _ => start,
+        };
     }
     let mut words = ch.words.iter().filter(|w| w.start >= start && w.start < end);
     match words.find(|w| !LEAD_IN.contains(&clean(&w.text).as_str())) {
@@ -120,7 +135,7 @@ fn others_moved_on(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
     })
 }
 
-fn stereo_reply(scene: &Scene, w: &Window, c: u16, regions: &[(Ms, Ms)]) -> Option<(Ms, Ms)> {
+pub(crate) fn stereo_reply(scene: &Scene, w: &Window, c: u16, regions: &[(Ms, Ms)]) -> Option<(Ms, Ms)> {
     let mut taken: Option<(Ms, Ms)> = None;
     for &(s, e) in regions.iter().filter(|(s, e)| *e > w.asked_at && *s >= w.open) {
         if s >= w.close {
@@ -154,7 +169,7 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
     let mut start: Option<Ms> = None;
     let mut end = Ms(0);
     let q_end = regions[q].1;
-    if w.trigger_end < q_end && ch.words.iter().any(|x| x.start > w.trigger_end && x.start < q_end) {
+    if w.trigger_end < q_end && ch.words.iter().any(|x| x.start > w.trigger_end && x.start < q_end) && states_value(ch, w) {
         start = Some(w.trigger_end);
         end = q_end;
     }
@@ -165,7 +180,7 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
         }
         if let Some(st) = start {
             // After the first stretch of a digit value, plain words are the next line.
-            if e.0 > st.0 + max.0 || opens_agent_line(ch, s, e) || (is_digit_value(w.kind) && plain_words(ch, s, e)) {
+            if e.0 > st.0 + max.0 || opens_agent_line(ch, s, e) || (said_in_characters(w.kind) && plain_words(ch, s, e, !is_digit_value(w.kind))) {
                 break;
             }
         }
@@ -176,14 +191,39 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
     start.map(|s| (s, end))
 }
 
+/// Whether the speaker who said the trigger went on to give the value ("my sort code is forty
+/// twelve", "the card number's 4539"), rather than asked for it ("what's the expiry date on
+/// that card?", "and the three digit code on the back?"): "my" before the trigger, or "is"
+/// or a number straight after it.
+fn states_value(ch: &ChannelScene, w: &Window) -> bool {
+    let before = ch.words.iter().rev().find(|x| x.start < w.open).map(|x| clean(&x.text));
+    let after = ch.words.iter().find(|x| x.start > w.asked_at).map(|x| x.text.as_str());
+    let stated = |t: &str| {
+        let c = clean(t);
+        matches!(c.as_str(), "is" | "was" | "it's" | "its" | "are") || is_number_word(t) || t.chars().any(|d| d.is_ascii_digit())
+    };
+    before.is_some_and(|b| matches!(b.as_str(), "my" | "our")) || after.is_some_and(stated) || ch.words.iter().any(|x| x.start >= w.open && x.start <= w.asked_at && clean(&x.text).ends_with("'s") && !matches!(clean(&x.text).as_str(), "what's" | "whats" | "that's" | "it's"))
+}
+
 fn is_digit_value(kind: Kind) -> bool {
     matches!(kind, Kind::CardNumber | Kind::SecurityCode | Kind::ExpiryDate | Kind::SortCode | Kind::AccountNumber | Kind::Phone | Kind::Number)
 }
 
-/// Three or more words said in [s, e), none of them digit-like.
-fn plain_words(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
+/// Kinds said as digits and letters one by one: after the first stretch of one, a stretch of
+/// plain words is the next line, not more of the value.
+fn said_in_characters(kind: Kind) -> bool {
+    is_digit_value(kind) || matches!(kind, Kind::Postcode | Kind::NiNumber)
+}
+
+/// Three or more words said in [s, e), none of them digit-like. With `weak_ok`, one
+/// homophone of a digit ("see you for today") does not count: for values spelt out in letters
+/// and digits, whose digits Whisper writes as digits, not as "for" or "to".
+fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> bool {
     let words: Vec<&str> = ch.words.iter().filter(|w| w.start >= s && w.start < e).map(|w| w.text.as_str()).collect();
-    words.len() >= 3 && !words.iter().any(|w| is_number_word(w) || w.chars().any(|c| c.is_ascii_digit()))
+    let weak = |w: &str| parts(&clean(w)).iter().all(|p| matches!(lex(p), Lex::Weak(_)));
+    let digit_like = words.iter().filter(|w| is_number_word(w) || w.chars().any(|c| c.is_ascii_digit())).count();
+    let allowed = usize::from(weak_ok && words.iter().filter(|w| weak(w)).count() == digit_like);
+    words.len() >= 3 && digit_like <= allowed
 }
 
 /// Whether the first word said in [s, e) starts an agent's line, or a trigger or closing
@@ -251,6 +291,23 @@ mod tests {
         let names: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::PersonName).map(|f| (f.start.0, f.end.0)).collect();
         // The reply and the name matcher agree on where the name is; "yes it's" is not in it.
         assert!(!names.is_empty() && names.iter().all(|n| n.0 >= 2_800 && n.1 >= 3_300), "{names:?}");
+    }
+
+    #[test]
+    fn in_mono_a_question_that_goes_on_after_its_trigger_is_not_the_value() {
+        // Whisper wrote the reply as junk: only the reply rule can place it.
+        let u = [(0, "what's the expiry date on that card", 0), (0, "or for twenty wait", 3_500)];
+        let voiced = [v(0, 0, 3_000), v(0, 3_400, 5_200)];
+        let f = found_with(&u, &voiced, &Policy::builtin());
+        let e: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::ExpiryDate).map(|f| (f.start.0, f.end.0)).collect();
+        assert_eq!(e, [(3_400, 5_200)]);
+    }
+
+    #[test]
+    fn a_lead_in_stretch_before_a_reading_stays_audible() {
+        let u = [(0, "can I take the card number", 0), (1, "right here we go", 2_000), (1, "time one triple fendron", 4_000)];
+        let voiced = [v(0, 0, 1_700), v(1, 1_900, 3_500), v(1, 3_900, 5_700)];
+        assert_eq!(answers(&u, &voiced), [(Kind::CardNumber, 1, 3_900, 5_700)]);
     }
 
     #[test]

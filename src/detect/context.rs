@@ -54,7 +54,11 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
     ),
     (
         Kind::DateOfBirth,
-        &["date of birth", "birth date", "birthdate", "birthday", "born on", "born in", "were you born", "d o b", "dob", "your age"],
+        &[
+            "date of birth", "birth date", "birthdate", "birthday", "born on", "born in", "were you born", "d o b", "dob", "your age",
+            // Whisper keeps "birth" when it mishears the rest ("your mate on birth").
+            "birth",
+        ],
     ),
     (Kind::Postcode, &["postcode", "post code", "postal code", "zip code", "post codes"]),
     (Kind::Email, &["email address", "e mail address", "email", "e mail", "emails", "mail address"]),

@@ -35,10 +35,12 @@ pub mod normalise;
 mod number;
 mod phase;
 mod phone;
+mod reply;
 mod scene;
 mod security_code;
 mod sort_code;
 mod text;
+mod timing;
 mod utterance;
 mod voiced_gap;
 mod widen;
@@ -87,6 +89,7 @@ const REGISTRY: &[&dyn Detector] = &[
     &voiced_gap::VoicedGap,
     &answer::Answer,
     &utterance::NumericUtterance,
+    &reply::DigitReply,
 ];
 
 /// The names of the registered detectors, for documentation and `inspect`.
@@ -100,7 +103,8 @@ pub fn detector_names() -> Vec<&'static str> {
 /// switched off is not muted as NUMBER instead, which would defeat the switch.
 pub fn detect(call: &CallTranscript, voiced: &[Voiced], policy: &Policy) -> Vec<Finding> {
     let cfg = &policy.detect;
-    let scene = Scene::build(call, voiced, cfg, terms(cfg));
+    let call = timing::clamp_word_ends(call, voiced);
+    let scene = Scene::build(&call, voiced, cfg, terms(cfg));
     let mut candidates = Vec::new();
     for d in REGISTRY {
         d.find(&scene, &mut candidates);

@@ -43,7 +43,9 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
                     continue;
                 }
                 let end = regions.iter().map(|r| r.1).max().unwrap_or(first);
-                let n: usize = agent.words.iter().enumerate().filter(|(_, w)| w.start >= first && w.start < end).map(|(i, _)| digits[i]).sum();
+                // A price the agent quotes ("29.99") is not a read-back.
+                let price = |t: &str| t.contains('£') || t.trim_end_matches(['.', ',', '?', '!']).contains('.');
+                let n: usize = agent.words.iter().enumerate().filter(|(_, w)| w.start >= first && w.start < end && !price(&w.text)).map(|(i, _)| digits[i]).sum();
                 if n >= READBACK_DIGITS {
                     out.push(Finding { kind: f.kind, channel: Some(agent.channel), start: first, end, confidence: 0.4, detector: NAME, rule: "read_back".into(), words: None });
                 }
@@ -51,6 +53,19 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Words that say a payment is being taken.
+const PAYMENT_WORDS: &[&str] = &["card", "cards", "pay", "paying", "payment", "visa", "mastercard", "amex", "debit", "credit"];
+/// How far back a payment word makes a long unplaced number card data.
+const PAYMENT_CONTEXT_MS: u64 = 90_000;
+
+/// Whether anyone spoke of paying by card in the `PAYMENT_CONTEXT_MS` before `t`: a long
+/// number Whisper could not place is taken for the card only then. In a call about bank
+/// details it is an account number, and what follows it is not card data.
+fn paying(scene: &Scene, t: Ms) -> bool {
+    let from = t.saturating_sub(Ms(PAYMENT_CONTEXT_MS));
+    scene.channels.iter().any(|ch| ch.words.iter().any(|w| w.start >= from && w.start <= t && PAYMENT_WORDS.contains(&clean(&w.text).as_str())))
 }
 
 pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
@@ -62,7 +77,11 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
     }
     let mut added = Vec::new();
     for &c in &customers {
-        let card_ends: Vec<Ms> = findings.iter().filter(|f| f.channel == Some(c) && matches!(f.kind, Kind::CardNumber | Kind::SecurityCode | Kind::Number)).map(|f| f.end).collect();
+        let card_ends: Vec<Ms> = findings
+            .iter()
+            .filter(|f| f.channel == Some(c) && (matches!(f.kind, Kind::CardNumber | Kind::SecurityCode) || (f.kind == Kind::Number && paying(scene, f.start))))
+            .map(|f| f.end)
+            .collect();
         let regions = scene.regions(c);
         for end in card_ends {
             let phase_end = end + Ms(PHASE_MS);

@@ -55,7 +55,10 @@ impl Detector for TextKinds {
                 if m.first > m.last || m.last >= words.len() {
                     continue;
                 }
-                if kind == Kind::PersonName && !was_asked(scene, &stretches, si, &open) && agents_own_name(ch.role, words[m.first].start, m.rule) {
+                // The agent answers no questions about names: a name the agent says right after
+                // asking ("...your full name? Thanks, David.") is the customer's, repeated.
+                let asked = ch.role != Role::Agent && was_asked(scene, &stretches, si, &open);
+                if kind == Kind::PersonName && !asked && agents_own_name(ch.role, words[m.first].start, m.rule) {
                     continue;
                 }
                 let in_window = scene.window_of(&open, kind);
@@ -208,6 +211,14 @@ mod tests {
         let c = call(&[(0, "what's the postcode", 0), (1, "Y O three one", 2_000), (0, "yep", 4_600), (1, "seven E T", 6_000)]);
         let s = Scene::build(&c, &[], &cfg, Vec::new());
         assert_eq!(spans(&s), [(0, 0, 2), (1, 0, 6), (0, 3, 3)]);
+    }
+
+    #[test]
+    fn the_agent_repeating_the_customers_first_name_is_not_muted() {
+        use crate::detect::testutil::kinds;
+        // One agent turn: the question, then the name said back. Titled, it would be muted.
+        let k = kinds(&[(0, "can I take your full name thanks David", 0), (1, "yes", 4_000)]);
+        assert!(!k.contains(&(Kind::PersonName, 0)), "{k:?}");
     }
 
     #[test]

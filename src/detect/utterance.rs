@@ -23,7 +23,7 @@ const JOIN_MS: u64 = 1_200;
 const MIN_DIGITS: usize = 4;
 const MIN_DIGITS_AGENT: usize = 5;
 /// Words that make a short number a price.
-const PRICE_WORDS: &[&str] = &["cost", "costs", "price", "fee", "charge", "pounds", "pound", "quid", "pence", "p", "dollars", "euros", "pay", "paid", "owe", "balance"];
+pub(crate) const PRICE_WORDS: &[&str] = &["cost", "costs", "price", "fee", "charge", "pounds", "pound", "quid", "pence", "p", "dollars", "euros", "pay", "paid", "owe", "balance"];
 
 impl Detector for NumericUtterance {
     fn name(&self) -> &'static str {

@@ -10,6 +10,9 @@ use crate::units::Ms;
 pub(crate) struct VoicedGap;
 
 const NAME: &str = "context.voiced_gap";
+/// Whisper's alignment places words up to this much after the audio that said them: the
+/// start of a stretch before its first word's time is that word, not a dropped one.
+const ALIGN_LATE_MS: u64 = 500;
 
 impl Detector for VoicedGap {
     fn name(&self) -> &'static str {
@@ -28,7 +31,7 @@ impl Detector for VoicedGap {
                     // (in mono) covered by its own words.
                     let (s, e) = (v.start.max(w.trigger_end), v.end.min(w.close));
                     if e > s {
-                        pieces.extend(uncovered(ch.words.iter().map(|w| (w.start, w.end)), s, e).into_iter().filter(|(a, b)| b.0 - a.0 >= min));
+                        pieces.extend(uncovered(ch.words.iter().map(|w| (w.start.saturating_sub(Ms(ALIGN_LATE_MS)), w.end)), s, e).into_iter().filter(|(a, b)| b.0 - a.0 >= min));
                     }
                 }
                 pieces.sort();

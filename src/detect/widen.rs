@@ -6,6 +6,7 @@
 //! up to a limit, and never over a region where a question or trigger phrase was said (in a
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
 
+use super::answer::only_lead_in;
 use super::normalise::clean;
 use super::scene::{is_number_word, Scene};
 use crate::types::{Finding, Kind};
@@ -39,7 +40,7 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         }
         while let Some(k) = i {
             let p = regions[k];
-            if at.0 > p.1.0 + GROUP_PAUSE_MS || p.0 < limit || blocked(p.0, p.1, (p.1, at)) {
+            if at.0 > p.1.0 + GROUP_PAUSE_MS || p.0 < limit || blocked(p.0, p.1, (p.1, at)) || scene.channel(c).is_some_and(|ch| only_lead_in(ch, p.0, p.1)) {
                 break;
             }
             at = p.0;
