@@ -180,7 +180,11 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
         }
         if let Some(st) = start {
             // After the first stretch of a digit value, plain words are the next line.
-            if e.0 > st.0 + max.0 || opens_agent_line(ch, s, e) || (said_in_characters(w.kind) && plain_words(ch, s, e, !is_digit_value(w.kind))) {
+            if e.0 > st.0 + max.0
+                || opens_agent_line(ch, s, e)
+                || (said_in_characters(w.kind) && plain_words(ch, s, e, !is_digit_value(w.kind)))
+                || (w.kind == Kind::Email && ends_in_domain(ch, st, prev_end))
+            {
                 break;
             }
         }
@@ -224,6 +228,17 @@ fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> bool {
     let digit_like = words.iter().filter(|w| is_number_word(w) || w.chars().any(|c| c.is_ascii_digit())).count();
     let allowed = usize::from(weak_ok && words.iter().filter(|w| weak(w)).count() == digit_like);
     words.len() >= 3 && digit_like <= allowed
+}
+
+/// Whether the last word said in [s, e) ends an e-mail address ("example dot com",
+/// "not-com."): the address is complete, and what follows is the next line.
+fn ends_in_domain(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
+    const ENDINGS: &[&str] = &["com", "net", "org", "uk", "io", "ie", "info", "biz"];
+    ch.words.iter().rev().find(|w| w.start >= s && w.start < e).is_some_and(|w| {
+        let c = clean(&w.text);
+        let last = c.rsplit(['.', '-', ' ']).next().unwrap_or("");
+        ENDINGS.contains(&last)
+    })
 }
 
 /// Whether the first word said in [s, e) starts an agent's line, or a trigger or closing
@@ -301,6 +316,15 @@ mod tests {
         let f = found_with(&u, &voiced, &Policy::builtin());
         let e: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::ExpiryDate).map(|f| (f.start.0, f.end.0)).collect();
         assert_eq!(e, [(3_400, 5_200)]);
+    }
+
+    #[test]
+    fn in_mono_an_email_reply_ends_with_its_domain() {
+        let u = [(0, "and your email address", 0), (0, "jane dot doe at example dot com", 2_200), (0, "all changed", 6_000)];
+        let voiced = [v(0, 0, 1_900), v(0, 2_100, 5_000), v(0, 5_600, 6_800)];
+        let f = found_with(&u, &voiced, &Policy::builtin());
+        let e: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::Email).map(|f| (f.start.0, f.end.0)).collect();
+        assert!(!e.is_empty() && e.iter().all(|e| e.1 <= 5_000), "{e:?}");
     }
 
     #[test]

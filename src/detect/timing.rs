@@ -2,21 +2,20 @@
 //! gives the last word before a pause an end at the next word's start: "1982." from 24.4 s to
 //! 29.8 s, over five seconds of silence and the other side's whole question. A finding ending
 //! on such a word mutes everything up to the next speech, and a trigger ending on one keeps
-//! its turn open. A word's end is cut back to the end of the voiced stretch it was said in.
+//! its turn open. A word's end is cut back to the end of the voiced stretch it was said in,
+//! and a word placed in the pause after it ("thanks." 90 ms after its stretch) is moved back.
 
 use crate::types::{CallTranscript, Voiced};
 use crate::units::Ms;
 use std::borrow::Cow;
 
-/// Alignment times run this much late; a word may end this long after its stretch does.
-const TAIL_MS: u64 = 300;
 /// A word starting this soon after a stretch ends was said in it, its start placed late.
 const LATE_START_MS: u64 = 700;
-/// The shortest a cut word is left.
+/// How long a word moved back to its stretch's end is taken to last.
 const MIN_WORD_MS: u64 = 80;
 
-/// The call with every word's end cut to where its voiced stretch ends (plus the alignment's
-/// lateness). Unchanged, and not copied, when there is no voice activity to go by.
+/// The call with every word's end cut to where its voiced stretch ends, and a word placed in
+/// the pause after its stretch moved back to that stretch's end. Unchanged, and not copied, when there is no voice activity to go by.
 pub(crate) fn clamp_word_ends<'a>(call: &'a CallTranscript, voiced: &[Voiced]) -> Cow<'a, CallTranscript> {
     if voiced.is_empty() {
         return Cow::Borrowed(call);
@@ -29,28 +28,34 @@ pub(crate) fn clamp_word_ends<'a>(call: &'a CallTranscript, voiced: &[Voiced]) -
         }
         regions.sort();
         for w in &mut ch.words {
-            if let Some(limit) = stretch_end(&regions, w.start) {
-                let cut = (limit + Ms(TAIL_MS)).max(w.start + Ms(MIN_WORD_MS));
-                w.end = w.end.min(cut);
+            if let Some((from, to)) = stretch_of(&regions, w.start) {
+                if w.start > to {
+                    // Placed in the pause after the stretch it was said in: moved back into
+                    // it, so that every rule that places words by their start agrees.
+                    w.start = to.saturating_sub(Ms(MIN_WORD_MS)).max(from);
+                }
+                // Voice activity's edges are measured, the alignment's are not: planning pads
+                // and snaps the cut end to the pause anyway.
+                w.end = w.end.min(to).max(w.start);
             }
         }
     }
     Cow::Owned(out)
 }
 
-/// The end of the voiced stretch a word starting at `t` belongs to: the one containing `t`;
+/// The voiced stretch a word starting at `t` belongs to: the one containing `t`;
 /// for a word placed in a pause, the one just before when the word starts soon after it
 /// (alignment is late) or nearer to it than to the next one, else the next one. None for a
 /// word long after the last stretch.
-fn stretch_end(regions: &[(Ms, Ms)], t: Ms) -> Option<Ms> {
+fn stretch_of(regions: &[(Ms, Ms)], t: Ms) -> Option<(Ms, Ms)> {
     let i = regions.partition_point(|r| r.1 < t);
-    let next = regions.get(i);
+    let next = regions.get(i).copied();
     if let Some(r) = next.filter(|r| r.0 <= t) {
-        return Some(r.1);
+        return Some(r);
     }
     match i.checked_sub(1).map(|k| regions[k]) {
-        Some(prev) if t.0 <= prev.1.0 + LATE_START_MS || next.is_some_and(|n| t.0 - prev.1.0 < n.0.0 - t.0) => Some(prev.1),
-        _ => next.map(|r| r.1),
+        Some(prev) if t.0 <= prev.1.0 + LATE_START_MS || next.is_some_and(|n| t.0 - prev.1.0 < n.0.0 - t.0) => Some(prev),
+        _ => next,
     }
 }
 
@@ -68,6 +73,10 @@ mod tests {
         c.channels[0].words.iter().map(|w| w.end.0).collect()
     }
 
+    fn spans(c: &CallTranscript) -> Vec<(u64, u64)> {
+        c.channels[0].words.iter().map(|w| (w.start.0, w.end.0)).collect()
+    }
+
     fn v(s: u64, e: u64) -> Voiced {
         Voiced { channel: 0, start: Ms(s), end: Ms(e) }
     }
@@ -76,26 +85,26 @@ mod tests {
     fn a_word_stretched_over_a_pause_ends_with_its_stretch() {
         let c = call(&[(1_000, 1_400), (1_400, 9_000), (9_100, 9_500)]);
         let out = clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)]);
-        assert_eq!(ends(&out), [1_400, 2_300, 9_500]);
+        assert_eq!(ends(&out), [1_400, 2_000, 9_500]);
     }
 
     #[test]
-    fn a_late_word_after_its_stretch_keeps_a_short_span() {
-        // Starts 500 ms after its stretch ended: it was said in it, so it is cut to a sliver.
+    fn a_late_word_after_its_stretch_is_moved_back_into_it() {
+        // Starts 500 ms after its stretch ended: it was said at the stretch's end.
         let c = call(&[(2_500, 8_000)]);
-        assert_eq!(ends(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [2_580]);
+        assert_eq!(spans(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [(1_920, 2_000)]);
     }
 
     #[test]
     fn a_word_in_a_long_pause_belongs_to_the_nearer_stretch() {
         let c = call(&[(4_000, 9_800)]);
-        assert_eq!(ends(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [4_080]);
+        assert_eq!(spans(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [(1_920, 2_000)]);
     }
 
     #[test]
     fn a_word_well_before_a_stretch_belongs_to_the_next() {
         let c = call(&[(7_000, 9_800), (7_000, 12_000)]);
-        assert_eq!(ends(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [9_800, 10_300]);
+        assert_eq!(ends(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [9_800, 10_000]);
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             let n = regions[k];
             // After a reading, plain words are the next line (in mono, the other speaker's);
             // before it they may be the first group, garbled.
-            if n.0.0 > at.0 + GROUP_PAUSE_MS || n.1 > limit || blocked(n.0, n.1, (at, n.0)) || plain_speech(scene, c, n.0, n.1) {
+            if n.0.0 > at.0 + GROUP_PAUSE_MS || n.1 > limit || blocked(n.0, n.1, (at, n.0)) || plain_speech(scene, c, n.0, n.1) || thanks(scene, c, n.0, n.1) {
                 break;
             }
             at = n.1;
@@ -83,6 +83,17 @@ fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
     let Some(ch) = scene.channel(c) else { return false };
     let words: Vec<&str> = ch.words.iter().filter(|w| w.start >= a && w.start < b).map(|w| w.text.as_str()).collect();
     words.len() >= 3 && !words.iter().any(|w| is_number_word(w) || is_homophone(w) || w.chars().any(|ch| ch.is_ascii_digit()))
+}
+
+/// Whether the first word said in the stretch [a, b) thanks someone: the reading is over (in
+/// mono, the agent has taken it). Words are placed up to `LATE_MS` after their audio.
+fn thanks(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
+    const LATE_MS: u64 = 500;
+    let Some(ch) = scene.channel(c) else { return false };
+    ch.words
+        .iter()
+        .find(|w| w.start >= a && w.start < b + Ms(LATE_MS))
+        .is_some_and(|w| matches!(clean(&w.text).as_str(), "thanks" | "thank" | "cheers" | "lovely" | "perfect" | "brilliant" | "great"))
 }
 
 /// Words Whisper writes for digits it did not recognise as such.
