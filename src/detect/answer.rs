@@ -137,6 +137,16 @@ fn others_moved_on(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
 
 pub(crate) fn stereo_reply(scene: &Scene, w: &Window, c: u16, regions: &[(Ms, Ms)]) -> Option<(Ms, Ms)> {
     let mut taken: Option<(Ms, Ms)> = None;
+    // The customer's own "my card number is 4539...": the value follows the trigger in the
+    // same stretch, and that stretch is the reply.
+    let own = scene.triggers.iter().any(|t| t.channel == c && t.start == w.open && t.kind == Some(w.kind));
+    if own {
+        if let (Some(&(_, e)), Some(ch)) = (regions.iter().find(|(s, e)| *s <= w.asked_at && *e > w.trigger_end), scene.channel(c)) {
+            if ch.words.iter().any(|x| x.start > w.asked_at && x.start >= w.trigger_end && x.start < e) {
+                taken = Some((w.trigger_end, e));
+            }
+        }
+    }
     for &(s, e) in regions.iter().filter(|(s, e)| *e > w.asked_at && *s >= w.open) {
         if s >= w.close {
             break;
@@ -274,6 +284,17 @@ mod tests {
         let u = [(0, "what's the card number", 0), (1, "time one triple fendron", 2_000), (0, "yes go on", 4_500), (1, "number four number five", 6_000)];
         let voiced = [v(0, 0, 1_700), v(1, 1_900, 3_700), v(0, 4_400, 5_500), v(1, 5_900, 7_700)];
         assert_eq!(answers(&u, &voiced), [(Kind::CardNumber, 1, 1_900, 7_700)]);
+    }
+
+    #[test]
+    fn a_customers_own_trigger_makes_the_rest_of_that_stretch_the_reply() {
+        let u = [(0, "how can I help", 0), (1, "my card number is time one triple fendron", 2_000), (0, "lovely I will look that up", 6_000), (1, "okay thank you", 8_500)];
+        let voiced = [v(0, 0, 1_700), v(1, 1_900, 5_500), v(0, 5_900, 8_200), v(1, 8_400, 9_800)];
+        let a = answers(&u, &voiced);
+        assert_eq!(a.len(), 1, "{a:?}");
+        let (kind, channel, start, end) = a[0];
+        assert_eq!((kind, channel, end), (Kind::CardNumber, 1, 5_500));
+        assert!((2_000..=3_500).contains(&start), "{a:?}");
     }
 
     #[test]

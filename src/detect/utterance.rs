@@ -4,6 +4,7 @@
 //! speaker's voiced stretch that says three or more digits, and says little else, is muted
 //! whole, by voice activity: the junk words' times are as unreliable as their text.
 
+use super::answer::skip_lead_in;
 use super::context::is_acknowledgement;
 use super::normalise::{clean, lex, parts, ItemKind, Lex};
 use super::scene::{ChannelScene, Scene};
@@ -37,6 +38,7 @@ impl Detector for NumericUtterance {
             }
             let digits = word_digits(ch);
             let min = if ch.role == Role::Agent { MIN_DIGITS_AGENT } else { MIN_DIGITS };
+            let regions = scene.regions(ch.channel);
             for (s, e) in utterances(scene, ch.channel) {
                 // Words are placed by where they start; whisper's times run late, not early.
                 let inside: Vec<usize> = (0..ch.words.len()).filter(|&i| ch.words[i].start >= s && ch.words[i].start < e).collect();
@@ -63,8 +65,10 @@ impl Detector for NumericUtterance {
                     Some(w) => (w.kind, w.rule()),
                     None => (Kind::Number, "numeric_utterance".to_string()),
                 };
+                // "Okay, it's ..." said as a stretch of its own is not part of the number.
+                let start = skip_lead_in(ch, &regions, Kind::Number, s, e);
                 out.push(Candidate {
-                    finding: Finding { kind, channel: Some(ch.channel), start: s, end: e, confidence: 0.45, detector: NAME, rule, words: None },
+                    finding: Finding { kind, channel: Some(ch.channel), start, end: e, confidence: 0.45, detector: NAME, rule, words: None },
                     basis: if window.is_some() { Basis::Context } else { Basis::Fallback },
                 });
             }
@@ -157,6 +161,13 @@ mod tests {
         let u = [(0, "how would you like to pay", 0), (1, "okay it's time one triple-fendron, two-level-low.", 3_000)];
         let voiced = [v(0, 0, 2_300), v(1, 2_900, 3_700), v(1, 4_100, 6_300)];
         assert_eq!(numeric(&u, &voiced), [(Kind::Number, 2_900, 6_300)]);
+    }
+
+    #[test]
+    fn a_stretch_of_lead_in_words_before_a_reading_stays_audible() {
+        let u = [(0, "how would you like to pay", 0), (1, "okay here we go", 3_000), (1, "time one triple-fendron, two-level-low.", 4_800)];
+        let voiced = [v(0, 0, 2_300), v(1, 2_900, 4_500), v(1, 4_700, 6_900)];
+        assert_eq!(numeric(&u, &voiced), [(Kind::Number, 4_700, 6_900)]);
     }
 
     #[test]
