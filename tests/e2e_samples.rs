@@ -46,15 +46,16 @@ fn samples_are_redacted_and_a_corrupt_file_fails_alone() {
     assert_eq!(files["mismatch"].as_array().unwrap().len(), 0, "{files}");
     assert_eq!(result["leaks"].as_array().unwrap().len(), 0, "leaks: {}", result["leaks"]);
     assert_eq!(result["altered_share"].as_f64().unwrap(), 0.0, "lossless samples changed outside the spans");
-    // Every card-number span at least 90% muted: the target, held exactly. The other
-    // kinds and over-muting are held at floors a little under what was measured when set
-    // (sensitive recall 0.90, over-muting 0.12, decoys 0.0 on the replayed transcripts).
+    // The detection issue's targets, held exactly: every card-number span at least 90% muted,
+    // every sensitive kind together at least 95%, over-muting of other speech at most 5%,
+    // decoys at most 10%. Measured when set: 1.0, 0.952, 0.028, 0.0. Recall has no slack:
+    // one more missed span (39 of 42) fails it.
     let pan = result["per_kind"]["PAN"]["recall"].as_f64().unwrap();
     let (sensitive, over, decoys) = (result["sensitive_recall"].as_f64().unwrap(), result["over_mute"].as_f64().unwrap(), result["decoy_muted"].as_f64().unwrap());
     eprintln!("PAN recall {pan}, sensitive recall {sensitive}, over-mute {over}, decoys muted {decoys}");
     assert_eq!(pan, 1.0, "card numbers not muted: {}", result["missed"]);
-    assert!(sensitive >= 0.85, "sensitive recall fell to {sensitive}: {}", result["missed"]);
-    assert!(over <= 0.15, "over-muting rose to {over}");
+    assert!(sensitive >= 0.95, "sensitive recall fell to {sensitive}: {}", result["missed"]);
+    assert!(over <= 0.05, "over-muting rose to {over}");
     assert!(decoys <= 0.10, "decoys muted: {decoys}");
 
     // No sensitive value in logs either.
