@@ -97,15 +97,15 @@ fn score(capture: &str) -> Score {
 }
 
 /// The default model's transcripts: every card number muted, and the other targets held at
-/// floors set a little under what was measured (sensitive recall 0.952, over-muting 0.035,
-/// decoys 0.0), so a regression fails: one more missed span fails the recall floor.
+/// floors set a little under what was measured (sensitive recall 0.976, over-muting 0.028,
+/// decoys 0.0), so a regression fails: two more missed spans fail the recall floor.
 #[test]
 fn tiny_en_transcripts_of_the_samples() {
     let s = score("tests/replay/samples.tiny-en.jsonl");
     eprintln!("{}\n{}", s.table(), s.missed.join("\n"));
     assert_eq!(s.recall("PAN"), 1.0, "card numbers not muted:\n{}", s.missed.iter().filter(|m| m.contains(" PAN ")).cloned().collect::<Vec<_>>().join("\n"));
     assert!(s.sensitive_recall() >= 0.95, "sensitive recall {:.3}", s.sensitive_recall());
-    assert!(s.over_mute() <= 0.045, "over-muting {:.3}", s.over_mute());
+    assert!(s.over_mute() <= 0.04, "over-muting {:.3}", s.over_mute());
     assert!(s.recall("DECOY") <= 0.10, "decoys muted {:.3}", s.recall("DECOY"));
 }
 
@@ -116,7 +116,7 @@ fn base_transcripts_of_the_samples() {
     let s = score("tests/replay/samples.base.jsonl");
     eprintln!("{}\n{}", s.table(), s.missed.join("\n"));
     assert_eq!(s.recall("PAN"), 1.0, "card numbers not muted:\n{}", s.missed.iter().filter(|m| m.contains(" PAN ")).cloned().collect::<Vec<_>>().join("\n"));
-    // Measured: sensitive recall 0.952, over-muting 0.056, decoys 0.143.
+    // Measured: sensitive recall 0.976, over-muting 0.052, decoys 0.143.
     assert!(s.sensitive_recall() >= 0.95, "sensitive recall {:.3}", s.sensitive_recall());
-    assert!(s.over_mute() <= 0.07, "over-muting {:.3}", s.over_mute());
+    assert!(s.over_mute() <= 0.065, "over-muting {:.3}", s.over_mute());
 }

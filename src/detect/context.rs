@@ -24,6 +24,9 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "take payment", "take a payment",
             // A garbled question still tends to keep "card": its reply is card data.
             "take the card", "take your card", "card you want to use", "card you'd like to use", "last four digits", "last 4 digits", "first four digits", "first 4 digits", "card ending",
+            // In a call, what is "on the front" is the card's number (or an Amex's four-digit
+            // code): Whisper often keeps only that much of the question.
+            "on the front",
         ],
     ),
     (
@@ -34,7 +37,7 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "back of the card", "back of your card", "last three digits", "last 3 digits", "card verification", "verification code",
             "three digit number", "3 digit number", "by the signature", "signature strip", "on the reverse", "code on the back",
             // "three" is often heard as "free"; "digit code" survives when the number does not.
-            "digit code", "digits code", "free digit", "free digits", "free digit code", "three digit", "3 digit",
+            "digit code", "digits code", "free digit", "free digits", "free digit code", "three digit", "3 digit", "on the back",
         ],
     ),
     (
@@ -349,6 +352,14 @@ mod tests {
     fn the_longest_phrase_wins() {
         assert_eq!(found("and the email address"), [(Kind::Email, 2, 3)]);
         assert_eq!(found("the three digits on the back"), [(Kind::SecurityCode, 1, 5)]);
+    }
+
+    #[test]
+    fn what_a_garbled_question_keeps_still_asks() {
+        // "And as it's an American Express, the four digit code on the front."
+        assert_eq!(found("and it's an American express before you get going on the front"), [(Kind::CardNumber, 9, 11)]);
+        assert_eq!(found("and the code on the back"), [(Kind::SecurityCode, 2, 5)]);
+        assert_eq!(found("and your mate on birth"), [(Kind::DateOfBirth, 4, 4)]);
     }
 
     #[test]
