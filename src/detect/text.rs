@@ -55,9 +55,10 @@ impl Detector for TextKinds {
                 if m.first > m.last || m.last >= words.len() {
                     continue;
                 }
-                // The agent answers no questions about names: a name the agent says right after
-                // asking ("...your full name? Thanks, David.") is the customer's, repeated.
-                let asked = ch.role != Role::Agent && was_asked(scene, &stretches, si, &open);
+                // A first name the agent says back right after asking ("...your full name?
+                // Thanks, David.") is courtesy, not the customer's details; a full name said
+                // back is muted, as any name given in answer is.
+                let asked = was_asked(scene, &stretches, si, &open) && (ch.role != Role::Agent || m.last > m.first);
                 if kind == Kind::PersonName && !asked && agents_own_name(ch.role, words[m.first].start, m.rule) {
                     continue;
                 }
@@ -216,9 +217,12 @@ mod tests {
     #[test]
     fn the_agent_repeating_the_customers_first_name_is_not_muted() {
         use crate::detect::testutil::kinds;
-        // One agent turn: the question, then the name said back. Titled, it would be muted.
+        // One agent turn: the question, then the first name said back.
         let k = kinds(&[(0, "can I take your full name thanks David", 0), (1, "yes", 4_000)]);
         assert!(!k.contains(&(Kind::PersonName, 0)), "{k:?}");
+        // The full name said back is the customer's details.
+        let k = kinds(&[(0, "can I take your full name thanks David McAllister", 0), (1, "yes", 4_000)]);
+        assert!(k.contains(&(Kind::PersonName, 0)), "{k:?}");
     }
 
     #[test]
