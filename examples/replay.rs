@@ -31,7 +31,7 @@ fn main() {
             .iter()
             .map(|s| serde_json::json!([s.start.0, s.end.0, s.channels, s.kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>()]))
             .collect();
-        let found: Vec<_> = findings.iter().map(|f| serde_json::json!([f.kind.to_string(), f.channel, f.start.0, f.end.0, f.rule])).collect();
+        let found: Vec<_> = findings.iter().map(|f| serde_json::json!([f.kind.to_string(), f.channel, f.start.0, f.end.0, f.rule, f.detector])).collect();
         out.insert(case.name.clone(), serde_json::json!({"spans": spans, "findings": found}));
     }
     println!("{}", serde_json::Value::Object(out));

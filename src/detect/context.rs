@@ -316,6 +316,13 @@ pub const ACKNOWLEDGEMENTS: &[&str] = &[
     "correct", "that's", "it's", "thats", "its", "is", "hmm", "um", "uh", "er", "erm", "ah", "oh", "just", "a", "moment", "wait", "let", "see",
 ];
 
+/// Whether a word thanks someone ("thanks", "lovely"): a value just given has been taken, and
+/// what follows is something else (in mono, usually the agent's next line).
+pub fn is_thanks(text: &str) -> bool {
+    matches!(clean(text).as_str(), "thanks" | "thank" | "cheers" | "lovely" | "perfect" | "brilliant" | "great")
+}
+
+/// Whether a word is one of `ACKNOWLEDGEMENTS` or a filler.
 pub fn is_acknowledgement(text: &str) -> bool {
     let c = clean(text);
     c.is_empty() || ACKNOWLEDGEMENTS.contains(&c.as_str()) || super::normalise::FILLERS.contains(&c.as_str())

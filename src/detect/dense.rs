@@ -3,7 +3,7 @@
 //! of speech that is mostly digits and holds a long number's worth of them is someone reading
 //! a number out. Muted as the open window's kind, else as NUMBER.
 
-use super::context::is_acknowledgement;
+use super::context::{is_acknowledgement, is_thanks};
 use super::normalise::{Item, ItemKind};
 use super::scene::Scene;
 use super::{Basis, Candidate, Detector};
@@ -89,8 +89,9 @@ fn neutral(it: &Item, words: &[Word]) -> bool {
 }
 
 /// Maximal stretches of digit-like items with at most `MAX_JUNK_BETWEEN` other words and no
-/// pause longer than `max_gap` between neighbours. `neutral` words count as neither; a trigger phrase ("and the expiry?") ends the stretch: what follows it is
-/// another value.
+/// pause longer than `max_gap` between neighbours. `neutral` words count as neither; a
+/// trigger phrase ("and the expiry?") or thanks ends the stretch: what follows it is another
+/// value.
 fn clusters(items: &[Item], words: &[Word], masked: &[bool], max_gap: Ms) -> Vec<Cluster> {
     let mut out = Vec::new();
     let mut cur: Option<Cluster> = None;
@@ -98,7 +99,10 @@ fn clusters(items: &[Item], words: &[Word], masked: &[bool], max_gap: Ms) -> Vec
     let mut clean = 0;
     for (i, it) in items.iter().enumerate() {
         // A real pause ends the stretch, whatever stands either side of it.
-        if (i > 0 && it.start.0.saturating_sub(items[i - 1].end.0) > max_gap.0) || masked.get(it.first).copied().unwrap_or(false) {
+        // So do a trigger phrase and thanks ("...5 9 1 7, thanks. And the expiry? Oh nine"):
+        // what follows is another value.
+        let thanks = words.get(it.first).is_some_and(|w| is_thanks(&w.text));
+        if (i > 0 && it.start.0.saturating_sub(items[i - 1].end.0) > max_gap.0) || masked.get(it.first).copied().unwrap_or(false) || thanks {
             out.extend(cur.take());
             junk_run = 0;
         }
@@ -138,6 +142,13 @@ mod tests {
             .enumerate()
             .map(|(i, t)| Word { text: t.into(), start: Ms(i as u64 * 400), end: Ms(i as u64 * 400 + 300), prob: 0.9 })
             .collect()
+    }
+
+    #[test]
+    fn thanks_ends_a_cluster() {
+        let w = words("two eight one row five nine thanks and the next pirate oh nine slash twenty nine");
+        let c = clusters(&items(&w, &vec![false; w.len()], Ms(2_000)), &w, &vec![false; w.len()], Ms(2_000));
+        assert_eq!(c.len(), 2, "{c:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
 
 use super::answer::only_lead_in;
+use super::context::is_thanks;
 use super::normalise::clean;
 use super::scene::{is_number_word, Scene};
 use crate::types::{Finding, Kind};
@@ -40,7 +41,7 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         }
         while let Some(k) = i {
             let p = regions[k];
-            if at.0 > p.1.0 + GROUP_PAUSE_MS || p.0 < limit || blocked(p.0, p.1, (p.1, at)) || scene.channel(c).is_some_and(|ch| only_lead_in(ch, p.0, p.1)) {
+            if at.0 > p.1.0 + GROUP_PAUSE_MS || p.0 < limit || blocked(p.0, p.1, (p.1, at)) || scene.channel(c).is_some_and(|ch| only_lead_in(ch, p.0, p.1)) || thanks(scene, c, p.0, p.1) {
                 break;
             }
             at = p.0;
@@ -85,15 +86,16 @@ fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
     words.len() >= 3 && !words.iter().any(|w| is_number_word(w) || is_homophone(w) || w.chars().any(|ch| ch.is_ascii_digit()))
 }
 
-/// Whether the first word said in the stretch [a, b) thanks someone: the reading is over (in
-/// mono, the agent has taken it). Words are placed up to `LATE_MS` after their audio.
+/// Whether the first word said in the stretch [a, b) thanks someone: a reading before it is
+/// over (in mono, the agent has taken it), and one after it is another value. Words are
+/// placed up to `LATE_MS` after their audio.
 fn thanks(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
     const LATE_MS: u64 = 500;
     let Some(ch) = scene.channel(c) else { return false };
     ch.words
         .iter()
         .find(|w| w.start >= a && w.start < b + Ms(LATE_MS))
-        .is_some_and(|w| matches!(clean(&w.text).as_str(), "thanks" | "thank" | "cheers" | "lovely" | "perfect" | "brilliant" | "great"))
+        .is_some_and(|w| is_thanks(&w.text))
 }
 
 /// Words Whisper writes for digits it did not recognise as such.
@@ -120,6 +122,15 @@ mod tests {
         let f = found_with(&u, &voiced, &Policy::builtin());
         let card = f.iter().find(|f| matches!(f.kind, Kind::Number | Kind::CardNumber)).expect("a number");
         assert_eq!((card.start, card.end), (Ms(2_700), Ms(8_600)));
+    }
+
+    #[test]
+    fn thanks_ends_the_reach_backwards() {
+        // Mono: the agent thanks, asks (garbled), and the reply is a number.
+        let u = [(0, "thanks", 3_000), (0, "and the next pirate", 4_000), (0, "oh nine two nine", 5_900)];
+        let voiced = [v(2_900, 3_600), v(3_900, 5_500), v(5_800, 7_400)];
+        let f = found_with(&u, &voiced, &Policy::builtin());
+        assert!(!f.is_empty() && f.iter().all(|f| f.start >= Ms(3_900)), "{:?}", f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>());
     }
 
     #[test]
