@@ -92,12 +92,17 @@ const LEAD_IN: &[&str] = &[
     "ready", "got", "let", "me", "see", "i've", "have", "card", "number", "long", "alright",
 ];
 
+/// Lead-in words Whisper also writes for a digit it misheard ("the" for three, "on" for one,
+/// "of" for oh): a stretch saying one of them may be the first group of a reading.
+const SOUNDS_LIKE_A_DIGIT: &[&str] = &["the", "on", "of"];
+
 /// Whether channel `ch` said words between `a` and `b`, all of them lead-in words: a stretch
 /// before a reading ("Right, here we go.") that is not part of it. A garbled first group comes
-/// out as odd words ("the can be brief"), not as these.
+/// out as odd words ("the can be brief"), not as these; to be sure, a stretch with a word
+/// that may be a misheard digit is not taken for a lead-in.
 pub(crate) fn only_lead_in(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
     let mut words = ch.words.iter().filter(|w| w.start >= a && w.start < b).map(|w| clean(&w.text)).peekable();
-    words.peek().is_some() && words.all(|w| LEAD_IN.contains(&w.as_str()))
+    words.peek().is_some() && words.all(|w| LEAD_IN.contains(&w.as_str()) && !SOUNDS_LIKE_A_DIGIT.contains(&w.as_str()))
 }
 
 /// The reply's start moved past lead-in words at its beginning, to the first other word,

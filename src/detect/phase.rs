@@ -44,8 +44,12 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
                     continue;
                 }
                 let end = regions.iter().map(|r| r.1).max().unwrap_or(first);
-                // A price the agent quotes ("29.99") is not a read-back.
-                let price = |t: &str| t.contains('£') || t.trim_end_matches(['.', ',', '?', '!']).contains('.');
+                // A price the agent quotes ("29.99", "£5") is not a read-back; a garbled
+                // read-back ("0.30") still counts.
+                let price = |t: &str| {
+                    let t = t.trim_end_matches(['.', ',', '?', '!']);
+                    t.contains('£') || t.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !a.starts_with('0') && a.chars().all(|c| c.is_ascii_digit()) && b.len() == 2 && b.chars().all(|c| c.is_ascii_digit()))
+                };
                 let n: usize = agent.words.iter().enumerate().filter(|(_, w)| w.start >= first && w.start < end && !price(&w.text)).map(|(i, _)| digits[i]).sum();
                 if n >= READBACK_DIGITS {
                     out.push(Finding { kind: f.kind, channel: Some(agent.channel), start: first, end, confidence: 0.4, detector: NAME, rule: "read_back".into(), words: None });
