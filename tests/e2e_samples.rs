@@ -48,8 +48,8 @@ fn samples_are_redacted_and_a_corrupt_file_fails_alone() {
     assert_eq!(result["altered_share"].as_f64().unwrap(), 0.0, "lossless samples changed outside the spans");
     // The detection issue's targets, held exactly: every card-number span at least 90% muted,
     // every sensitive kind together at least 95%, over-muting of other speech at most 5%,
-    // decoys at most 10%. Measured when set: 1.0, 0.952, 0.028, 0.0. Recall has no slack:
-    // one more missed span (39 of 42) fails it.
+    // decoys at most 10%. Measured when set: 1.0, 0.952, 0.028, 0.0 (now 1.0, 0.976, 0.032, 0.0).
+    // Two more missed spans (39 of 42) fail the recall target.
     let pan = result["per_kind"]["PAN"]["recall"].as_f64().unwrap();
     let (sensitive, over, decoys) = (result["sensitive_recall"].as_f64().unwrap(), result["over_mute"].as_f64().unwrap(), result["decoy_muted"].as_f64().unwrap());
     eprintln!("PAN recall {pan}, sensitive recall {sensitive}, over-mute {over}, decoys muted {decoys}");
