@@ -11,7 +11,7 @@
 //! This is the fallback that makes a garbled transcript safe; the content detectors still
 //! find values said without a question, and values the agent reads back.
 
-use super::context::{is_acknowledgement, Window};
+use super::context::{is_acknowledgement, is_thanks, Window};
 use super::normalise::{clean, lex, parts, Lex};
 use super::scene::{is_number_word, ChannelScene, Scene};
 use super::{Basis, Candidate, Detector};
@@ -42,7 +42,8 @@ fn mono_reply_max(kind: Kind) -> Ms {
 }
 
 /// Words that start the agent's next line in a mono call, after the value was given.
-const AGENT_OPENERS: &[&str] = &["thank", "thanks", "great", "lovely", "perfect", "brilliant", "cheers", "got", "and", "can", "could", "what", "would", "is", "right"];
+/// Thanks (`is_thanks`) opens one too.
+const AGENT_OPENERS: &[&str] = &["got", "and", "can", "could", "what", "would", "is", "right"];
 
 impl Detector for Answer {
     fn name(&self) -> &'static str {
@@ -111,17 +112,24 @@ pub(crate) fn only_lead_in(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
 /// but lead-in words: a garbled first group looks like junk words, so no word inside a
 /// stretch is trusted. Whisper's alignment times run late, not early, so the first kept
 /// word's time is a safe start.
-pub(crate) fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, end: Ms) -> Ms {
+fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, end: Ms) -> Ms {
     if is_digit_value(kind) {
-        let mut inside = regions.iter().filter(|r| r.0 >= start && r.0 < end);
-        return match (inside.next(), inside.next()) {
-            (Some(first), Some(second)) if only_lead_in(ch, first.0, first.1) => second.0,
-            _ => start,
-        };
+        return past_lead_in_stretch(ch, regions, start, end);
     }
     let mut words = ch.words.iter().filter(|w| w.start >= start && w.start < end);
     match words.find(|w| !LEAD_IN.contains(&clean(&w.text).as_str())) {
         Some(first) if first.start > start => first.start,
+        _ => start,
+    }
+}
+
+/// The start of a muted stretch [start, end) of `regions` moved to its second voiced stretch
+/// when the first says nothing but lead-in words ("Okay,", "My email"): used for every reply
+/// or reading muted by voice activity, where no word inside a stretch is trusted.
+pub(crate) fn past_lead_in_stretch(ch: &ChannelScene, regions: &[(Ms, Ms)], start: Ms, end: Ms) -> Ms {
+    let mut inside = regions.iter().filter(|r| r.0 >= start && r.0 < end);
+    match (inside.next(), inside.next()) {
+        (Some(first), Some(second)) if only_lead_in(ch, first.0, first.1) => second.0,
         _ => start,
     }
 }
@@ -261,7 +269,7 @@ fn ends_in_domain(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
 fn opens_agent_line(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
     let mut inside = ch.words.iter().enumerate().filter(|(_, w)| w.start >= s && w.start < e);
     let Some((i, first)) = inside.next() else { return false };
-    ch.masked[i] || AGENT_OPENERS.contains(&clean(&first.text).as_str()) || inside.any(|(j, _)| ch.masked[j])
+    ch.masked[i] || is_thanks(&first.text) || AGENT_OPENERS.contains(&clean(&first.text).as_str()) || inside.any(|(j, _)| ch.masked[j])
 }
 
 #[cfg(test)]
@@ -273,6 +281,11 @@ mod tests {
 
     fn v(channel: u16, s: u64, e: u64) -> Voiced {
         Voiced { channel, start: Ms(s), end: Ms(e) }
+    }
+
+    /// (start, end) of every finding of `kind`, whichever detector made it.
+    fn spans_of(kind: Kind, utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(u64, u64)> {
+        found_with(utterances, voiced, &Policy::builtin()).iter().filter(|f| f.kind == kind).map(|f| (f.start.0, f.end.0)).collect()
     }
 
     fn answers(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u16, u64, u64)> {
@@ -328,8 +341,7 @@ mod tests {
     fn lead_in_words_of_a_spoken_reply_stay_audible() {
         let u = [(0, "can I take your full name", 0), (1, "yes it's Jane Doe", 2_000)];
         let voiced = [v(0, 0, 2_300), v(1, 1_900, 3_700)];
-        let f = found_with(&u, &voiced, &Policy::builtin());
-        let names: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::PersonName).map(|f| (f.start.0, f.end.0)).collect();
+        let names = spans_of(Kind::PersonName, &u, &voiced);
         // The reply and the name matcher agree on where the name is; "yes it's" is not in it.
         assert!(!names.is_empty() && names.iter().all(|n| n.0 >= 2_800 && n.1 >= 3_300), "{names:?}");
     }
@@ -339,17 +351,14 @@ mod tests {
         // Whisper wrote the reply as junk: only the reply rule can place it.
         let u = [(0, "what's the expiry date on that card", 0), (0, "or for twenty wait", 3_500)];
         let voiced = [v(0, 0, 3_000), v(0, 3_400, 5_200)];
-        let f = found_with(&u, &voiced, &Policy::builtin());
-        let e: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::ExpiryDate).map(|f| (f.start.0, f.end.0)).collect();
-        assert_eq!(e, [(3_400, 5_200)]);
+        assert_eq!(spans_of(Kind::ExpiryDate, &u, &voiced), [(3_400, 5_200)]);
     }
 
     #[test]
     fn in_mono_an_email_reply_ends_with_its_domain() {
         let u = [(0, "and your email address", 0), (0, "jane dot doe at example dot com", 2_200), (0, "all changed", 6_000)];
         let voiced = [v(0, 0, 1_900), v(0, 2_100, 5_000), v(0, 5_600, 6_800)];
-        let f = found_with(&u, &voiced, &Policy::builtin());
-        let e: Vec<(u64, u64)> = f.iter().filter(|f| f.kind == Kind::Email).map(|f| (f.start.0, f.end.0)).collect();
+        let e = spans_of(Kind::Email, &u, &voiced);
         assert!(!e.is_empty() && e.iter().all(|e| e.1 <= 5_000), "{e:?}");
     }
 

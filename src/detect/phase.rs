@@ -6,7 +6,7 @@
 //! this mutes, for `PHASE_MS` after card data, each reply of the customer to the agent, until
 //! the agent changes the subject with a closing phrase ("reference number", "anything else").
 
-use super::answer::skip_lead_in;
+use super::answer::past_lead_in_stretch;
 use super::normalise::clean;
 use super::scene::Scene;
 use crate::types::{Finding, Kind, Role};
@@ -82,7 +82,6 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
     }
     let mut added = Vec::new();
     for &c in &customers {
-        let regions_of_c = scene.regions(c);
         let card_ends: Vec<Ms> = findings
             .iter()
             .filter(|f| f.channel == Some(c) && (matches!(f.kind, Kind::CardNumber | Kind::SecurityCode) || (f.kind == Kind::Number && paying(scene, f.start))))
@@ -117,7 +116,7 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
         let ch = scene.channel(c);
         for (s, e) in added.drain(..) {
             // "My email is ...": a stretch of lead-in words before the reply is not card data.
-            let s = ch.map_or(s, |ch| skip_lead_in(ch, &regions_of_c, Kind::CardNumber, s, e));
+            let s = ch.map_or(s, |ch| past_lead_in_stretch(ch, &regions, s, e));
             let covered = findings.iter().any(|f| f.channel == Some(c) && f.start <= s && f.end >= e);
             if !covered && !only_assent(scene, c, s, e) {
                 findings.push(Finding { kind: Kind::CardNumber, channel: Some(c), start: s, end: e, confidence: 0.4, detector: NAME, rule: "payment_phase".into(), words: None });

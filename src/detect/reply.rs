@@ -8,7 +8,7 @@
 //! else. Questions about years, times and amounts are left alone, and so is any question with
 //! a trigger or closing phrase in it: the window detectors judge those.
 
-use super::answer::{skip_lead_in, stereo_reply};
+use super::answer::{past_lead_in_stretch, stereo_reply};
 use super::context::{is_acknowledgement, Window};
 use super::normalise::clean;
 use super::scene::{ChannelScene, Scene};
@@ -60,7 +60,8 @@ impl Detector for DigitReply {
     }
 
     fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
-        let customers: Vec<_> = scene.channels.iter().filter(|c| c.role == Role::Customer).collect();
+        // Per customer, once: their voiced stretches and the digits each word says.
+        let customers: Vec<_> = scene.channels.iter().filter(|c| c.role == Role::Customer).map(|c| (c, scene.regions(c.channel), reply_digits(c))).collect();
         for agent in scene.channels.iter().filter(|c| c.role == Role::Agent) {
             // The first exchange is the reason for the call ("I'd like to pay, I owe about
             // 250"), not an answer to a question about the customer.
@@ -83,17 +84,15 @@ impl Detector for DigitReply {
                 }
                 let asks_number = question.iter().any(|w| ASKS_NUMBER.contains(&w.as_str()));
                 let end = words[words.len() - 1].end.max(words[words.len() - 1].start);
-                for ch in &customers {
+                for (ch, regions, digits) in &customers {
                     let question = Window { kind: Kind::Number, open: words[0].start, trigger_end: end, asked_at: words[words.len() - 1].start, close: end + Ms(REPLY_WINDOW_MS), answering: vec![ch.channel] };
-                    let regions = scene.regions(ch.channel);
-                    let Some((s, e)) = stereo_reply(scene, &question, ch.channel, &regions) else { continue };
-                    let digits = reply_digits(ch);
+                    let Some((s, e)) = stereo_reply(scene, &question, ch.channel, regions) else { continue };
                     let inside = || ch.words.iter().enumerate().filter(|(_, w)| w.start >= s && w.start < e);
                     let n: usize = inside().map(|(i, _)| digits[i]).sum();
                     // "I can pay 30 now and 30 next week": amounts, however many.
                     let price = n <= 4 && inside().any(|(_, w)| w.text.contains('£') || PRICE_WORDS.contains(&clean(&w.text).as_str()));
                     if asks_number || (n >= MIN_DIGITS && !price) {
-                        let start = skip_lead_in(ch, &regions, Kind::Number, s, e);
+                        let start = past_lead_in_stretch(ch, regions, s, e);
                         out.push(Candidate {
                             finding: Finding { kind: Kind::Number, channel: Some(ch.channel), start, end: e, confidence: 0.4, detector: NAME, rule: "digit_reply".into(), words: None },
                             basis: Basis::Fallback,

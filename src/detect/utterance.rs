@@ -4,7 +4,7 @@
 //! speaker's voiced stretch that says three or more digits, and says little else, is muted
 //! whole, by voice activity: the junk words' times are as unreliable as their text.
 
-use super::answer::skip_lead_in;
+use super::answer::past_lead_in_stretch;
 use super::context::is_acknowledgement;
 use super::normalise::{clean, lex, parts, ItemKind, Lex};
 use super::scene::{ChannelScene, Scene};
@@ -66,7 +66,7 @@ impl Detector for NumericUtterance {
                     None => (Kind::Number, "numeric_utterance".to_string()),
                 };
                 // "Okay, it's ..." said as a stretch of its own is not part of the number.
-                let start = skip_lead_in(ch, &regions, Kind::Number, s, e);
+                let start = past_lead_in_stretch(ch, &regions, s, e);
                 out.push(Candidate {
                     finding: Finding { kind, channel: Some(ch.channel), start, end: e, confidence: 0.45, detector: NAME, rule, words: None },
                     basis: if window.is_some() { Basis::Context } else { Basis::Fallback },
