@@ -19,7 +19,7 @@ fn main() {
             Ok(c) => {
                 let mut r = Report::default();
                 for case in &c {
-                    r.add(case, &case.detect(&policy));
+                    r.add(case, &case.detect(&policy.detect, &policy));
                 }
                 per_file.push((file.display().to_string(), r));
                 cases.extend(c);
@@ -33,7 +33,7 @@ fn main() {
             for e in &case.expect {
                 println!("expect  {} ch {:?} {}-{}", e.kind, e.channel, e.start_ms, e.end_ms);
             }
-            for f in case.detect(&policy) {
+            for f in case.detect(&policy.detect, &policy) {
                 println!("found   {} ch {:?} {}-{} conf {:.2} {} {}", f.kind, f.channel, f.start.0, f.end.0, f.confidence, f.detector, f.rule);
             }
             for v in &case.voiced {
@@ -47,7 +47,7 @@ fn main() {
     }
     let mut report = Report::default();
     for case in &cases {
-        report.add(case, &case.detect(&policy));
+        report.add(case, &case.detect(&policy.detect, &policy));
     }
     println!("all corpora: {} cases\n{}", report.cases, report.table());
     if !report.false_positives.is_empty() {
@@ -69,7 +69,7 @@ fn main() {
     let mut runs = 0usize;
     while started.elapsed().as_secs_f64() < 2.0 {
         for case in &cases {
-            std::hint::black_box(case.detect(&policy));
+            std::hint::black_box(case.detect(&policy.detect, &policy));
         }
         runs += cases.len();
     }
@@ -99,7 +99,7 @@ fn main() {
     }
     let words: usize = long.channels.iter().map(|c| c.words.len()).sum();
     let started = Instant::now();
-    let found = std::hint::black_box(detect(&long, &voiced, &policy)).len();
+    let found = std::hint::black_box(detect(&long, &voiced, &policy.detect, &policy)).len();
     println!(
         "one {:.0}-minute stereo call, {words} words: {found} findings in {:.0} ms",
         offset as f64 / 60_000.0,

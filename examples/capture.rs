@@ -4,9 +4,9 @@
 //! The output holds the recordings' words verbatim: use it on synthetic calls only.
 //!
 //! cargo run --release --example capture -- models/ggml-tiny.en.bin samples/*.wav ...
-use callredact::decode::decode;
-use callredact::transcribe::Model;
-use callredact::vad::voiced_regions;
+use callredact::audio::decode::decode;
+use callredact::asr::transcribe::Model;
+use callredact::audio::vad::voiced_regions;
 use std::path::Path;
 use std::sync::{atomic::AtomicBool, Arc};
 

@@ -6,7 +6,7 @@
 use callredact::detect::eval;
 use callredact::plan::{plan, Layout};
 use callredact::policy::Policy;
-use callredact::vad::Region;
+use callredact::audio::vad::Region;
 use callredact::units::Ms;
 use std::path::Path;
 
@@ -18,7 +18,7 @@ fn main() {
     };
     let mut out = serde_json::Map::new();
     for case in eval::load(Path::new(&args[0])).unwrap_or_else(|e| panic!("{e}")) {
-        let findings = case.detect(&policy);
+        let findings = case.detect(&policy.detect, &policy);
         let n = case.channels.len() as u16;
         let mut voiced: Vec<Vec<Region>> = vec![Vec::new(); n as usize];
         for &(c, s, e) in &case.voiced {

@@ -1,25 +1,20 @@
 //! callredact: finds spoken payment-card data and personal details in call recordings and mutes
-//! them. One module per pipeline stage; `pipeline` wires them for one recording and `batch` for
-//! a folder.
+//! them. The tree is the pipeline, and data flows one way through it:
+//!
+//! - `batch`: discover the inputs, keep the run's state and audit, run the loop;
+//! - `audio`: decode, resample, voice activity, redact, encode;
+//! - `asr`: transcription with whisper.cpp, and the model importer;
+//! - `detect`: sensitive values in the words;
+//! - `plan`: findings to muted sample ranges; `transcript`: the redacted text;
+//! - `pipeline`: one recording through every stage.
 
+pub mod asr;
+pub mod audio;
+pub mod batch;
 pub mod detect;
-pub mod model;
+pub mod pipeline;
+pub mod plan;
 pub mod policy;
+pub mod transcript;
 pub mod types;
 pub mod units;
-pub mod decode;
-pub mod encode;
-pub mod fsio;
-pub mod plan;
-pub mod redact;
-pub mod resample;
-pub mod transcribe;
-pub mod vad;
-pub mod wav;
-pub mod audit;
-pub mod discover;
-pub mod state;
-pub mod transcript;
-pub mod pipeline;
-pub mod batch;
-pub mod metrics;

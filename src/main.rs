@@ -6,8 +6,8 @@
 
 use anyhow::Context;
 use callredact::batch::{self, Options};
-use callredact::discover::Shard;
-use callredact::encode::LossyAs;
+use callredact::batch::discover::Shard;
+use callredact::audio::encode::LossyAs;
 use callredact::policy::{Policy, DEFAULT_POLICY_TOML};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -156,7 +156,7 @@ fn load_policy(path: &Option<PathBuf>) -> anyhow::Result<Policy> {
 fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Model { command: ModelCommand::Import { ct2_dir, out } } => {
-            let report = callredact::model::import(&ct2_dir, &out).with_context(|| format!("importing {}", ct2_dir.display()))?;
+            let report = callredact::asr::model::import(&ct2_dir, &out).with_context(|| format!("importing {}", ct2_dir.display()))?;
             println!("wrote {}: {report}", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -205,7 +205,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let summary = batch::run(&opts)?;
     if let Some(p) = &args.metrics_file {
-        callredact::metrics::write(p, &summary.metrics).with_context(|| format!("{}: cannot write metrics", p.display()))?;
+        callredact::batch::metrics::write(p, &summary.metrics).with_context(|| format!("{}: cannot write metrics", p.display()))?;
     }
     for (file, err) in &summary.failures {
         tracing::error!(file = %file, error = %err, "not redacted");
@@ -218,8 +218,8 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// Shows findings by kind, channel, time and rule: never the words themselves.
 fn inspect(file: PathBuf, model: PathBuf, policy: Option<PathBuf>, threads: usize) -> anyhow::Result<ExitCode> {
     let policy = load_policy(&policy)?;
-    let model = callredact::transcribe::Model::load(&model)?;
-    let decoded = match callredact::decode::decode(&file) {
+    let model = callredact::asr::transcribe::Model::load(&model)?;
+    let decoded = match callredact::audio::decode::decode(&file) {
         Ok(d) => d,
         Err(e) => {
             tracing::error!("{e}");

@@ -2,19 +2,19 @@
 //! and the receipt that records it. Fails closed: a recording that cannot be taken through every
 //! stage gets a failed row and no output, and any earlier output of ours at its path is removed.
 
-use crate::audit::{FileRow, Receipt, RedactionRow, Status, TranscriptRow, SCHEMA_VERSION};
-use crate::decode::{decode, Decoded};
-use crate::discover::Input;
-use crate::encode::{self, LossyAs};
-use crate::fsio::{self, AtomicFile};
+use crate::batch::audit::{FileRow, Receipt, RedactionRow, Status, TranscriptRow, SCHEMA_VERSION};
+use crate::audio::decode::{decode, Decoded};
+use crate::batch::discover::Input;
+use crate::audio::encode::{self, LossyAs};
+use crate::batch::fsio::{self, AtomicFile};
 use crate::plan::{plan, Layout, Span};
 use crate::policy::Policy;
-use crate::redact::Fill;
-use crate::state::State;
-use crate::transcribe::{Model, TranscribeError};
+use crate::audio::redact::Fill;
+use crate::batch::state::State;
+use crate::asr::transcribe::{Model, TranscribeError};
 use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Voiced};
 use crate::units::{frame_to_ms, Frame, Ms};
-use crate::vad::{voiced_regions, Region};
+use crate::audio::vad::{voiced_regions, Region};
 use crate::{detect, transcript};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -57,7 +57,7 @@ pub enum Outcome {
 #[derive(Debug, thiserror::Error)]
 enum StageError {
     #[error("{0}")]
-    Decode(#[from] crate::decode::DecodeError),
+    Decode(#[from] crate::audio::decode::DecodeError),
     #[error("{path}: {source}")]
     Transcribe { path: String, source: TranscribeError },
     #[error("{path}: {source}")]
@@ -123,7 +123,7 @@ pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, t
         call.channels.push(ChannelTranscript { channel: c as u16, role, words });
         voiced.push(regions);
     }
-    let mut findings = detect::detect(&call, &voiced_flat, policy);
+    let mut findings = detect::detect(&call, &voiced_flat, &policy.detect, policy);
     // What whisper could not transcribe without looping is muted whole: unknown speech in a
     // call is treated like a number nobody could place.
     for (c, (start, end)) in unreliable {

@@ -4,7 +4,7 @@
 use crate::policy::{ChannelPolicy, Policy};
 use crate::types::{Finding, Kind};
 use crate::units::{frame_ceil, frame_floor, Frame, Ms};
-use crate::vad::{snap_end, snap_start, Region};
+use crate::audio::vad::{snap_end, snap_start, Region};
 
 /// A range of frames to redact, end exclusive, on a set of channels.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,7 +1,7 @@
 //! The redaction policy: which kinds are found, how spans are padded and muted, and on which
 //! channels. Read from TOML; unknown keys are refused so a typo cannot silently switch a kind off.
 
-use crate::detect::DetectConfig;
+use crate::detect::{DetectConfig, KindFilter};
 use crate::types::Kind;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -104,6 +104,12 @@ impl Default for Policy {
     }
 }
 
+impl KindFilter for Policy {
+    fn enabled(&self, kind: Kind) -> bool {
+        Policy::enabled(self, kind)
+    }
+}
+
 impl Policy {
     /// The shipped default policy.
     pub fn builtin() -> Policy {
@@ -182,5 +188,38 @@ mod tests {
         let c = Policy::from_toml("[redact]\npad_ms = 101\n", "c").unwrap();
         assert_eq!(a.sha256(), b.sha256());
         assert_ne!(a.sha256(), c.sha256());
+    }
+
+    #[test]
+    fn shipped_policy_detect_section_equals_the_defaults() {
+        assert_eq!(Policy::builtin().detect, DetectConfig::default());
+    }
+
+    #[test]
+    fn an_empty_section_is_the_defaults() {
+        let p = Policy::from_toml("[detect]\n", "x").unwrap();
+        assert_eq!(p.detect, DetectConfig::default());
+    }
+
+    #[test]
+    fn unknown_detect_keys_are_refused() {
+        assert!(Policy::from_toml("[detect]\nnumber_min_digit = 6\n", "x").is_err());
+        assert!(Policy::from_toml("[detect.window_ms]\nCARD = 1\n", "x").is_err());
+    }
+
+    #[test]
+    fn a_policy_can_add_triggers_and_override_one_window() {
+        let p = Policy::from_toml("[detect.window_ms]\nCARD_NUMBER = 45000\n[detect.triggers]\nSORT_CODE = [\"bank code\"]\n", "x").unwrap();
+        assert_eq!(p.detect.window_ms(Kind::CardNumber), 45_000);
+        // Kinds the policy did not list keep their built-in length.
+        assert_eq!(p.detect.window_ms(Kind::SecurityCode), 15_000);
+        assert_eq!(p.detect.triggers[&Kind::SortCode], ["bank code"]);
+    }
+
+    #[test]
+    fn policy_hash_still_serialises_with_the_detect_tables() {
+        let p = Policy::from_toml("[detect]\nterms = [\"Project Falcon\"]\n[detect.triggers]\nSORT_CODE = [\"bank code\"]\n", "x").unwrap();
+        assert_eq!(p.sha256().len(), 64);
+        assert_ne!(p.sha256(), Policy::builtin().sha256());
     }
 }

@@ -2,11 +2,11 @@
 //! right rate, channel count and length; written back in the same encoding (or the documented
 //! one for lossy inputs); bit-identical outside the muted spans for PCM, G.711 and FLAC.
 
-use callredact::decode::decode;
-use callredact::encode::{self, LossyAs, Output};
+use callredact::audio::decode::decode;
+use callredact::audio::encode::{self, LossyAs, Output};
 use callredact::plan::Span;
 use callredact::policy::Policy;
-use callredact::redact::Fill;
+use callredact::audio::redact::Fill;
 use callredact::units::Frame;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -86,7 +86,7 @@ fn wav_encodings_stay_themselves_and_bit_exact_outside_spans() {
             // The header and every byte outside the span are the input's own bytes.
             let (a, b) = (std::fs::read(&input).unwrap(), std::fs::read(&out).unwrap());
             assert_eq!(a.len(), b.len());
-            let layout = callredact::wav::read_layout(&input).unwrap();
+            let layout = callredact::audio::wav::read_layout(&input).unwrap();
             let start = layout.data_offset as usize + rate as usize * layout.block_align as usize;
             assert_eq!(&a[..start], &b[..start], "{name}: bytes before the span");
         }

@@ -129,7 +129,7 @@ fn killed_run_resumes_with_every_file_redacted_exactly_once() {
         let stem = Path::new(n).file_stem().unwrap().to_string_lossy().into_owned();
         let found = ["wav", "flac"].iter().map(|e| out.join("redacted").join(format!("{stem}.{e}"))).find(|p| p.exists());
         let p = found.unwrap_or_else(|| panic!("no output for {n}"));
-        callredact::decode::decode(&p).expect("output decodes");
+        callredact::audio::decode::decode(&p).expect("output decodes");
     }
 }
 

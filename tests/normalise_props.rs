@@ -245,7 +245,7 @@ proptest! {
             chans.push(ChannelTranscript { channel: c as u16, role, words: ws });
         }
         let v: Vec<Voiced> = voiced.iter().map(|&(c, s, d)| Voiced { channel: c, start: Ms(s), end: Ms(s + d) }).collect();
-        let findings = detect(&CallTranscript { channels: chans }, &v, &Policy::builtin());
+        let findings = detect(&CallTranscript { channels: chans }, &v, &Policy::builtin().detect, &Policy::builtin());
         for f in &findings {
             prop_assert!(f.start <= f.end);
             prop_assert!((0.0..=1.0).contains(&f.confidence));

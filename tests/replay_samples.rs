@@ -13,7 +13,7 @@ use callredact::detect::eval;
 use callredact::plan::{plan, Layout, Span};
 use callredact::policy::Policy;
 use callredact::units::Ms;
-use callredact::vad::Region;
+use callredact::audio::vad::Region;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -63,7 +63,7 @@ fn score(capture: &str) -> Score {
     for case in cases {
         let rec = &truth[&case.name];
         assert!(rec.is_object(), "{} is not in truth.json", case.name);
-        let findings = case.detect(&policy);
+        let findings = case.detect(&policy.detect, &policy);
         let mut voiced: Vec<Vec<Region>> = vec![Vec::new(); case.channels.len()];
         for &(c, s, e) in &case.voiced {
             voiced[c as usize].push(Region { start: Ms(s), end: Ms(e) });

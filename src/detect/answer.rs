@@ -275,7 +275,7 @@ fn opens_agent_line(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::detect::testutil::found_with;
-    use crate::policy::Policy;
+    use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
     use crate::units::Ms;
 
@@ -285,11 +285,11 @@ mod tests {
 
     /// (start, end) of every finding of `kind`, whichever detector made it.
     fn spans_of(kind: Kind, utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(u64, u64)> {
-        found_with(utterances, voiced, &Policy::builtin()).iter().filter(|f| f.kind == kind).map(|f| (f.start.0, f.end.0)).collect()
+        found_with(utterances, voiced, &DetectConfig::default()).iter().filter(|f| f.kind == kind).map(|f| (f.start.0, f.end.0)).collect()
     }
 
     fn answers(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u16, u64, u64)> {
-        found_with(utterances, voiced, &Policy::builtin())
+        found_with(utterances, voiced, &DetectConfig::default())
             .into_iter()
             .filter(|f| f.detector == super::NAME)
             .map(|f| (f.kind, f.channel.unwrap_or(9), f.start.0, f.end.0))

@@ -138,40 +138,6 @@ impl DetectConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::Policy;
-
-    #[test]
-    fn shipped_policy_detect_section_equals_the_defaults() {
-        assert_eq!(Policy::builtin().detect, DetectConfig::default());
-    }
-
-    #[test]
-    fn an_empty_section_is_the_defaults() {
-        let p = Policy::from_toml("[detect]\n", "x").unwrap();
-        assert_eq!(p.detect, DetectConfig::default());
-    }
-
-    #[test]
-    fn unknown_detect_keys_are_refused() {
-        assert!(Policy::from_toml("[detect]\nnumber_min_digit = 6\n", "x").is_err());
-        assert!(Policy::from_toml("[detect.window_ms]\nCARD = 1\n", "x").is_err());
-    }
-
-    #[test]
-    fn a_policy_can_add_triggers_and_override_one_window() {
-        let p = Policy::from_toml("[detect.window_ms]\nCARD_NUMBER = 45000\n[detect.triggers]\nSORT_CODE = [\"bank code\"]\n", "x").unwrap();
-        assert_eq!(p.detect.window_ms(Kind::CardNumber), 45_000);
-        // Kinds the policy did not list keep their built-in length.
-        assert_eq!(p.detect.window_ms(Kind::SecurityCode), 15_000);
-        assert_eq!(p.detect.triggers[&Kind::SortCode], ["bank code"]);
-    }
-
-    #[test]
-    fn policy_hash_still_serialises_with_the_detect_tables() {
-        let p = Policy::from_toml("[detect]\nterms = [\"Project Falcon\"]\n[detect.triggers]\nSORT_CODE = [\"bank code\"]\n", "x").unwrap();
-        assert_eq!(p.sha256().len(), 64);
-        assert_ne!(p.sha256(), Policy::builtin().sha256());
-    }
 
     #[test]
     fn term_files_are_read_line_by_line_without_comments() {

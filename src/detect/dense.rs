@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn a_clean_run_with_stragglers_is_left_to_the_run_detectors() {
         let k = kinds(&[(0, "can I take the card number", 0), (1, "4539 1488 0343 6467 it's flat 4 on the second floor", 3_000)]);
-        let f = crate::detect::testutil::found_with(&[(0, "can I take the card number", 0), (1, "4539 1488 0343 6467 it's flat 4 on the second floor", 3_000)], &[], &crate::policy::Policy::builtin());
+        let f = crate::detect::testutil::found_with(&[(0, "can I take the card number", 0), (1, "4539 1488 0343 6467 it's flat 4 on the second floor", 3_000)], &[], &crate::detect::DetectConfig::default());
         assert_eq!(k, [(Kind::CardNumber, 1)]);
         assert_eq!(f[0].end, Ms(4_500));
     }

@@ -3,8 +3,7 @@
 //! bench so both count the same way. Reports name cases, kinds and times only, never word
 //! texts: the corpus is full of card numbers.
 
-use super::detect;
-use crate::policy::Policy;
+use super::{detect, DetectConfig, KindFilter};
 use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Voiced, Word};
 use crate::units::Ms;
 use serde::Deserialize;
@@ -64,14 +63,14 @@ impl Case {
         self.voiced.iter().map(|&(channel, s, e)| Voiced { channel, start: Ms(s), end: Ms(e) }).collect()
     }
 
-    /// Runs detection with `policy` plus this case's terms.
-    pub fn detect(&self, policy: &Policy) -> Vec<Finding> {
+    /// Runs detection with `cfg` plus this case's terms.
+    pub fn detect(&self, cfg: &DetectConfig, kinds: &dyn KindFilter) -> Vec<Finding> {
         if self.terms.is_empty() {
-            return detect(&self.call(), &self.voiced(), policy);
+            return detect(&self.call(), &self.voiced(), cfg, kinds);
         }
-        let mut p = policy.clone();
-        p.detect.terms.extend(self.terms.iter().cloned());
-        detect(&self.call(), &self.voiced(), &p)
+        let mut cfg = cfg.clone();
+        cfg.terms.extend(self.terms.iter().cloned());
+        detect(&self.call(), &self.voiced(), &cfg, kinds)
     }
 }
 

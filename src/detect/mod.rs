@@ -13,7 +13,6 @@
 //!
 //! Adding a kind is adding a file with a `Detector` and one line in `REGISTRY`.
 
-use crate::policy::Policy;
 use crate::types::{CallTranscript, Finding, Kind, Voiced, WordRange};
 use crate::units::Ms;
 use std::collections::HashMap;
@@ -33,6 +32,7 @@ mod expiry;
 pub mod matchers;
 pub mod normalise;
 mod number;
+mod pan;
 mod phase;
 mod phone;
 mod reply;
@@ -97,22 +97,36 @@ pub fn detector_names() -> Vec<&'static str> {
     REGISTRY.iter().map(|d| d.name()).collect()
 }
 
-/// Every finding in a call, in start order, for the kinds the policy switches on.
+/// Which kinds are switched on. The policy's `[kinds]` table answers it; detection never reads
+/// the policy itself, so the policy depends on detection and not the other way round.
+pub trait KindFilter {
+    fn enabled(&self, kind: Kind) -> bool;
+}
+
+/// Every kind on: what a call is checked for when nothing is switched off.
+pub struct AllKinds;
+
+impl KindFilter for AllKinds {
+    fn enabled(&self, _: Kind) -> bool {
+        true
+    }
+}
+
+/// Every finding in a call, in start order, for the kinds `kinds` switches on.
 ///
 /// Conflicts are resolved before disabled kinds are dropped: a card number with CARD_NUMBER
 /// switched off is not muted as NUMBER instead, which would defeat the switch.
-pub fn detect(call: &CallTranscript, voiced: &[Voiced], policy: &Policy) -> Vec<Finding> {
-    let cfg = &policy.detect;
+pub fn detect(call: &CallTranscript, voiced: &[Voiced], cfg: &DetectConfig, kinds: &dyn KindFilter) -> Vec<Finding> {
     let call = timing::clamp_word_ends(call, voiced);
     let scene = Scene::build(&call, voiced, cfg, terms(cfg));
     let mut candidates = Vec::new();
     for d in REGISTRY {
         d.find(&scene, &mut candidates);
     }
-    let mut findings: Vec<Finding> = resolve(candidates).into_iter().filter(|f| policy.enabled(f.kind)).collect();
+    let mut findings: Vec<Finding> = resolve(candidates).into_iter().filter(|f| kinds.enabled(f.kind)).collect();
     findings = merge_same_kind(findings);
     widen::widen(&scene, &mut findings);
-    if policy.enabled(Kind::CardNumber) {
+    if kinds.enabled(Kind::CardNumber) {
         phase::extend(&scene, &mut findings);
     }
     // A broken transcript can hand any rule times that end before they start; a finding
@@ -274,7 +288,7 @@ pub(crate) fn date_finding(d: &DateValue, kind: Kind, confidence: f32, detector:
 /// Small calls for the detectors' behaviour tests.
 #[cfg(test)]
 pub(crate) mod testutil {
-    use crate::policy::Policy;
+    use super::{AllKinds, DetectConfig};
     use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Voiced, Word};
     use crate::units::Ms;
 
@@ -306,13 +320,13 @@ pub(crate) mod testutil {
         CallTranscript { channels }
     }
 
-    pub fn found_with(utterances: &[(u16, &str, u64)], voiced: &[Voiced], policy: &Policy) -> Vec<Finding> {
-        super::detect(&call(utterances), voiced, policy)
+    pub fn found_with(utterances: &[(u16, &str, u64)], voiced: &[Voiced], cfg: &DetectConfig) -> Vec<Finding> {
+        super::detect(&call(utterances), voiced, cfg, &AllKinds)
     }
 
     /// (kind, channel) of every finding, in order.
     pub fn kinds(utterances: &[(u16, &str, u64)]) -> Vec<(Kind, u16)> {
-        found_with(utterances, &[], &Policy::builtin()).iter().map(|f| (f.kind, f.channel.unwrap_or(u16::MAX))).collect()
+        found_with(utterances, &[], &DetectConfig::default()).iter().map(|f| (f.kind, f.channel.unwrap_or(u16::MAX))).collect()
     }
 }
 
@@ -344,7 +358,7 @@ mod tests {
     #[test]
     fn a_card_number_after_the_question_is_found_on_the_customer_channel() {
         let call = stereo("can I take the long number on the front", "4539 1488 0343 6467");
-        let f = detect(&call, &[], &Policy::builtin());
+        let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::CardNumber]);
         assert_eq!(f[0].channel, Some(1));
         assert_eq!((f[0].start, f[0].end), (Ms(4_000), Ms(5_500)));
@@ -356,7 +370,7 @@ mod tests {
     #[test]
     fn a_luhn_valid_card_without_context_is_still_a_card() {
         let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "yeah it's 4539 1488 0343 6467 there you go", 0)] };
-        let f = detect(&call, &[], &Policy::builtin());
+        let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::CardNumber]);
         assert_eq!(f[0].rule, "luhn");
     }
@@ -364,21 +378,26 @@ mod tests {
     #[test]
     fn a_long_run_without_context_is_a_number() {
         let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "the code was 1 2 3 4 5 6 7 8 ok", 0)] };
-        let f = detect(&call, &[], &Policy::builtin());
+        let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::Number]);
     }
 
     #[test]
     fn short_numbers_without_context_are_left_alone() {
         let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "you're number three in the queue and it costs £29.99 since 2019", 0)] };
-        assert!(detect(&call, &[], &Policy::builtin()).is_empty());
+        assert!(detect(&call, &[], &DetectConfig::default(), &AllKinds).is_empty());
     }
 
     #[test]
     fn a_disabled_kind_is_not_muted_under_another_name() {
         let call = stereo("can I take the long number on the front", "4539 1488 0343 6467");
-        let p = Policy::from_toml("[kinds.CARD_NUMBER]\nenabled = false\n", "x").unwrap();
-        assert!(detect(&call, &[], &p).is_empty());
+        struct NoCards;
+        impl KindFilter for NoCards {
+            fn enabled(&self, kind: Kind) -> bool {
+                kind != Kind::CardNumber
+            }
+        }
+        assert!(detect(&call, &[], &DetectConfig::default(), &NoCards).is_empty());
     }
 
     #[test]
@@ -395,7 +414,7 @@ mod tests {
         let call = CallTranscript {
             channels: vec![ch(0, Role::Mixed, "my sort code is 40-12-76 and my phone number is 07700 900123 thanks", 0)],
         };
-        let f = detect(&call, &[], &Policy::builtin());
+        let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::SortCode, Kind::Phone]);
         assert!(f.windows(2).all(|w| w[0].start <= w[1].start));
     }
@@ -411,8 +430,8 @@ mod tests {
 
     #[test]
     fn empty_calls_find_nothing() {
-        assert!(detect(&CallTranscript::default(), &[], &Policy::builtin()).is_empty());
+        assert!(detect(&CallTranscript::default(), &[], &DetectConfig::default(), &AllKinds).is_empty());
         let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "", 0)] };
-        assert!(detect(&call, &[Voiced { channel: 0, start: Ms(0), end: Ms(1000) }], &Policy::builtin()).is_empty());
+        assert!(detect(&call, &[Voiced { channel: 0, start: Ms(0), end: Ms(1000) }], &DetectConfig::default(), &AllKinds).is_empty());
     }
 }

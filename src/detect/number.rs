@@ -32,7 +32,7 @@ impl Detector for LongNumber {
 #[cfg(test)]
 mod tests {
     use crate::detect::testutil::{found_with, kinds};
-    use crate::policy::Policy;
+    use crate::detect::DetectConfig;
     use crate::types::Kind;
 
     #[test]
@@ -47,13 +47,13 @@ mod tests {
 
     #[test]
     fn number_from_agent_can_be_switched_off() {
-        let p = Policy::from_toml("[detect]\nnumber_from_agent = false\n", "x").unwrap();
+        let p = DetectConfig { number_from_agent: false, ..DetectConfig::default() };
         assert!(found_with(&[(0, "your case reference is 5 5 0 2 9 1 3 8", 0), (1, "thanks", 5_000)], &[], &p).is_empty());
     }
 
     #[test]
     fn the_minimum_length_comes_from_the_policy() {
-        let p = Policy::from_toml("[detect]\nnumber_min_digits = 6\n", "x").unwrap();
+        let p = DetectConfig { number_min_digits: 6, ..DetectConfig::default() };
         assert_eq!(found_with(&[(0, "it's 550291 ok", 0)], &[], &p).len(), 1);
     }
 }

@@ -139,7 +139,7 @@ fn only_assent(scene: &Scene, c: u16, s: Ms, e: Ms) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::detect::testutil::found_with;
-    use crate::policy::Policy;
+    use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
     use crate::units::Ms;
 
@@ -158,7 +158,7 @@ mod tests {
             (1, "lovely thanks very much", 16_000),
         ];
         let voiced = [v(0, 0, 2_700), v(1, 2_900, 4_700), v(0, 5_900, 8_000), v(1, 8_400, 10_300), v(0, 11_900, 14_500), v(1, 15_900, 17_500)];
-        let f = found_with(&u, &voiced, &Policy::builtin());
+        let f = found_with(&u, &voiced, &DetectConfig::default());
         let phase: Vec<(u64, u64)> = f.iter().filter(|f| f.detector == super::NAME).map(|f| (f.start.0, f.end.0)).collect();
         assert_eq!(phase, [(8_400, 10_300)]);
         assert!(f.iter().filter(|f| f.kind == Kind::CardNumber).all(|f| f.channel == Some(1)));

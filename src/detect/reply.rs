@@ -107,7 +107,7 @@ impl Detector for DigitReply {
 #[cfg(test)]
 mod tests {
     use crate::detect::testutil::found_with;
-    use crate::policy::Policy;
+    use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
     use crate::units::Ms;
 
@@ -117,7 +117,7 @@ mod tests {
 
     /// (start, end) of the replies this detector muted.
     fn replies(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(u64, u64)> {
-        found_with(utterances, voiced, &Policy::builtin()).iter().filter(|f| f.rule == "digit_reply").map(|f| (f.start.0, f.end.0)).collect()
+        found_with(utterances, voiced, &DetectConfig::default()).iter().filter(|f| f.rule == "digit_reply").map(|f| (f.start.0, f.end.0)).collect()
     }
 
     /// An opening exchange, then the question and reply under test at 10 s.
@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn a_question_with_a_trigger_is_left_to_the_window_detectors() {
         let (u, vo) = call_with("and your postcode please", "S W 1 A 1 A A");
-        let f = found_with(&u, &vo, &Policy::builtin());
+        let f = found_with(&u, &vo, &DetectConfig::default());
         assert!(f.iter().all(|f| f.rule != "digit_reply"));
         assert!(f.iter().any(|f| f.kind == Kind::Postcode));
     }

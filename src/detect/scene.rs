@@ -4,7 +4,7 @@
 
 use super::config::DetectConfig;
 use super::context::{self, is_acknowledgement, TriggerSet, Trigger, Window};
-use super::card::{issuer, luhn};
+use super::pan::{issuer, luhn};
 use super::dates::{numeric_date, spoken_dates, DateExpr};
 use super::normalise::{self, clean, lex, parts, DigitRun, Item, Lex, Piece, Sep};
 use crate::types::{CallTranscript, Kind, Role, Voiced, Word};

@@ -144,7 +144,7 @@ fn utterances(scene: &Scene, channel: u16) -> Vec<(Ms, Ms)> {
 #[cfg(test)]
 mod tests {
     use crate::detect::testutil::found_with;
-    use crate::policy::Policy;
+    use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
     use crate::units::Ms;
 
@@ -153,7 +153,7 @@ mod tests {
     }
 
     fn numeric(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u64, u64)> {
-        found_with(utterances, voiced, &Policy::builtin()).into_iter().filter(|f| f.detector == super::NAME).map(|f| (f.kind, f.start.0, f.end.0)).collect()
+        found_with(utterances, voiced, &DetectConfig::default()).into_iter().filter(|f| f.detector == super::NAME).map(|f| (f.kind, f.start.0, f.end.0)).collect()
     }
 
     #[test]

@@ -114,7 +114,7 @@ mod tests {
     }
 
     use crate::detect::testutil::found_with;
-    use crate::policy::Policy;
+    use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
 
     fn voiced(channel: u16, s: u64, e: u64) -> Voiced {
@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn voiced_audio_no_word_covers_in_a_card_window_is_muted() {
-        let f = found_with(&[(0, "can I take the long number on the front", 0), (1, "okay", 3_500)], &[voiced(1, 4_000, 9_000)], &Policy::builtin());
+        let f = found_with(&[(0, "can I take the long number on the front", 0), (1, "okay", 3_500)], &[voiced(1, 4_000, 9_000)], &DetectConfig::default());
         // The reply detector (`answer`) claims the same stretch as the customer's reply; one of
         // the two keeps it, as card data, by time rather than by words.
         assert_eq!(f.len(), 1);
@@ -132,13 +132,13 @@ mod tests {
 
     #[test]
     fn voiced_audio_outside_a_payment_window_is_left_alone() {
-        let f = found_with(&[(0, "how can I help", 0), (1, "hello", 3_000)], &[voiced(1, 4_000, 9_000)], &Policy::builtin());
+        let f = found_with(&[(0, "how can I help", 0), (1, "hello", 3_000)], &[voiced(1, 4_000, 9_000)], &DetectConfig::default());
         assert!(f.is_empty());
     }
 
     #[test]
     fn the_agents_own_uncovered_voice_is_not_a_gap() {
-        let f = found_with(&[(0, "can I take the long number on the front", 0), (1, "okay", 3_500)], &[voiced(0, 4_000, 9_000)], &Policy::builtin());
+        let f = found_with(&[(0, "can I take the long number on the front", 0), (1, "okay", 3_500)], &[voiced(0, 4_000, 9_000)], &DetectConfig::default());
         assert!(f.is_empty());
     }
 

@@ -106,7 +106,7 @@ fn is_homophone(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::detect::testutil::found_with;
-    use crate::policy::Policy;
+    use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
     use crate::units::Ms;
 
@@ -119,7 +119,7 @@ mod tests {
         // Mono: chat, a pause, a first group Whisper garbled, the digits it wrote.
         let u = [(0, "hello there my friend", 0), (0, "the can be brief", 2_800), (0, "4 5 3 9 1 4 8 8 0 3", 4_600)];
         let voiced = [v(0, 1_700), v(2_700, 4_200), v(4_500, 8_600)];
-        let f = found_with(&u, &voiced, &Policy::builtin());
+        let f = found_with(&u, &voiced, &DetectConfig::default());
         let card = f.iter().find(|f| matches!(f.kind, Kind::Number | Kind::CardNumber)).expect("a number");
         assert_eq!((card.start, card.end), (Ms(2_700), Ms(8_600)));
     }
@@ -129,7 +129,7 @@ mod tests {
         // Mono: the agent thanks, asks (garbled), and the reply is a number.
         let u = [(0, "thanks", 3_000), (0, "and the next pirate", 4_000), (0, "oh nine two nine", 5_900)];
         let voiced = [v(2_900, 3_600), v(3_900, 5_500), v(5_800, 7_400)];
-        let f = found_with(&u, &voiced, &Policy::builtin());
+        let f = found_with(&u, &voiced, &DetectConfig::default());
         assert!(!f.is_empty() && f.iter().all(|f| f.start >= Ms(3_900)), "{:?}", f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>());
     }
 
@@ -137,7 +137,7 @@ mod tests {
     fn the_question_before_a_reading_is_not_part_of_it() {
         let u = [(0, "can I take the card number", 0), (0, "4 5 3 9 1 4 8 8 0 3", 2_700)];
         let voiced = [v(0, 2_300), v(2_600, 6_600)];
-        let f = found_with(&u, &voiced, &Policy::builtin());
+        let f = found_with(&u, &voiced, &DetectConfig::default());
         assert!(f.iter().all(|f| f.start >= Ms(2_300)), "{:?}", f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>());
     }
 }

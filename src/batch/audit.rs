@@ -2,7 +2,7 @@
 //! `<out>/audit/<table>/`, which DuckDB, pandas/pyarrow and Spark read as one table each with a
 //! glob. Rows carry kinds, times, confidences and hashes, never the sensitive text.
 
-use crate::fsio::AtomicFile;
+use crate::batch::fsio::AtomicFile;
 use arrow_array::builder::{Float32Builder, StringBuilder, TimestampMillisecondBuilder, UInt16Builder, UInt32Builder, UInt64Builder};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};

@@ -6,8 +6,8 @@
 //! of the run) audit parts -> receipt removed. A crash anywhere leaves either a receipt (folded
 //! in by the next run) or no receipt (the recording is redone, overwriting its own output).
 
-use crate::audit::{Dataset, Receipt, Status};
-use crate::fsio;
+use crate::batch::audit::{Dataset, Receipt, Status};
+use crate::batch::fsio;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -24,7 +24,7 @@ pub enum StateError {
     #[error("{path}: unreadable receipt: {cause}")]
     Receipt { path: String, cause: String },
     #[error("audit: {0}")]
-    Audit(#[from] crate::audit::AuditError),
+    Audit(#[from] crate::batch::audit::AuditError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
@@ -78,7 +78,7 @@ impl State {
         let state = State { dataset: Dataset::new(out), dir, shard: shard.to_string() };
         // Temp files a killed run of this shard left in its own folders are garbage now.
         let _ = fsio::sweep_temps(&state.dir.join("receipts").join(shard));
-        for t in crate::audit::TABLES {
+        for t in crate::batch::audit::TABLES {
             let _ = fsio::sweep_temps_matching(&state.dataset.table_dir(t), shard);
         }
         Ok((state, Lock { _files: vec![folder, own] }))
@@ -172,7 +172,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::sample_receipt;
+    use crate::batch::audit::sample_receipt;
 
     #[test]
     fn a_second_run_on_the_same_folder_is_refused_until_the_first_ends() {

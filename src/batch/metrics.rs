@@ -1,7 +1,7 @@
 //! Prometheus text-format metrics for node_exporter's textfile collector, written atomically at
 //! the end of a run.
 
-use crate::fsio;
+use crate::batch::fsio;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;

@@ -1,10 +1,10 @@
 //! Writing the redacted audio: WAV in stays WAV in its own encoding (patched copy), FLAC in gives
 //! FLAC out, lossy inputs come out as 16-bit WAV or, on request, FLAC.
 
-use crate::decode::Decoded;
+use crate::audio::decode::Decoded;
 use crate::plan::Span;
-use crate::redact::{redact_planar, Fill};
-use crate::wav;
+use crate::audio::redact::{redact_planar, Fill};
+use crate::audio::wav;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -149,7 +149,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("x.flac");
         std::fs::write(&p, &bytes).unwrap();
-        let back = crate::decode::decode(&p).unwrap();
+        let back = crate::audio::decode::decode(&p).unwrap();
         assert_eq!(back.channels[0], ch[0]);
     }
 }

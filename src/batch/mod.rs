@@ -1,14 +1,20 @@
 //! A whole run over a folder: lock the output, fold in what a killed run left, discover, skip
 //! what is done, redact the rest in parallel, write the audit, summarise.
 
-use crate::audit::{Receipt, Status};
-use crate::discover::{discover, Input, Shard};
-use crate::encode::LossyAs;
-use crate::metrics::RunMetrics;
+pub mod audit;
+pub mod discover;
+pub mod fsio;
+pub mod metrics;
+pub mod state;
+
+use crate::batch::audit::{Receipt, Status};
+use crate::batch::discover::{discover, Input, Shard};
+use crate::audio::encode::LossyAs;
+use crate::batch::metrics::RunMetrics;
 use crate::pipeline::{self, Outcome, RunContext};
 use crate::policy::Policy;
-use crate::state::State;
-use crate::transcribe::Model;
+use crate::batch::state::State;
+use crate::asr::transcribe::Model;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -21,11 +27,11 @@ use std::time::Instant;
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
     #[error("{0}")]
-    State(#[from] crate::state::StateError),
+    State(#[from] crate::batch::state::StateError),
     #[error("{0}")]
-    Discover(#[from] crate::discover::DiscoverError),
+    Discover(#[from] crate::batch::discover::DiscoverError),
     #[error("{0}")]
-    Model(#[from] crate::transcribe::TranscribeError),
+    Model(#[from] crate::asr::transcribe::TranscribeError),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
     #[error("cannot start worker threads: {0}")]
@@ -101,7 +107,7 @@ pub fn new_run_id() -> String {
 /// Runs a batch. Errors here are set-up errors (exit 2); per-file failures are in the summary.
 pub fn run(opts: &Options) -> Result<Summary, BatchError> {
     let t0 = Instant::now();
-    crate::fsio::create_dir_all(&opts.out).map_err(|source| BatchError::Io { path: opts.out.display().to_string(), source })?;
+    crate::batch::fsio::create_dir_all(&opts.out).map_err(|source| BatchError::Io { path: opts.out.display().to_string(), source })?;
     let shard_label = opts.shard.label();
     let (state, _lock) = State::open(&opts.out, &shard_label, opts.shard.count > 1)?;
     let run_id = new_run_id();
@@ -209,7 +215,7 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
 }
 
 /// Ok(None): skipped because done. Err: the input could not be read to hash it.
-fn process_one(ctx: &RunContext, input: &Input, done: &HashMap<crate::state::DoneKey, String>, force: bool) -> Result<Option<Outcome>, String> {
+fn process_one(ctx: &RunContext, input: &Input, done: &HashMap<crate::batch::state::DoneKey, String>, force: bool) -> Result<Option<Outcome>, String> {
     let sha = pipeline::sha256_file(&input.path).map_err(|e| format!("{}: cannot read: {e}", input.path.display()))?;
     if !force {
         let key = (input.rel.to_string_lossy().into_owned(), sha.clone(), ctx.model_sha256.clone(), ctx.policy_sha256.clone());

@@ -6,7 +6,7 @@ mod ggml;
 mod mel;
 mod vocab;
 
-use crate::fsio::AtomicFile;
+use crate::batch::fsio::AtomicFile;
 use ct2::Tensor;
 use ggml::{Hparams, Out, Store};
 use sha2::{Digest, Sha256};

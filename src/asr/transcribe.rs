@@ -3,7 +3,7 @@
 
 use crate::types::Word;
 use crate::units::{frame_floor, frame_to_ms, from_centis, Frame, Ms};
-use crate::vad::Region;
+use crate::audio::vad::Region;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -234,7 +234,7 @@ impl Chunk {
         for (s, e) in &self.parts {
             let a = (frame_floor(*s, rate).0 as usize).min(samples.len());
             let b = (frame_floor(*e, rate).0 as usize).min(samples.len());
-            let mut x = crate::resample::to_16k(&samples[a..b], rate).map_err(|e| TranscribeError::Whisper(e.to_string()))?;
+            let mut x = crate::audio::resample::to_16k(&samples[a..b], rate).map_err(|e| TranscribeError::Whisper(e.to_string()))?;
             x.resize(((e.0 - s.0) * 16) as usize, 0.0);
             out.extend_from_slice(&x);
         }

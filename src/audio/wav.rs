@@ -3,7 +3,7 @@
 //! bit-identical, for PCM of any width, IEEE float, G.711 µ-law and A-law alike.
 
 use crate::plan::Span;
-use crate::redact::Fill;
+use crate::audio::redact::Fill;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;

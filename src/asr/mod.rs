@@ -1,0 +1,5 @@
+//! Speech recognition: transcription with whisper.cpp (`transcribe`), and the importer that
+//! converts a CTranslate2 Whisper model into whisper.cpp's ggml format (`model`).
+
+pub mod model;
+pub mod transcribe;
