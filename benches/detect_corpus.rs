@@ -31,10 +31,16 @@ fn main() {
     if let Ok(name) = std::env::var("CORPUS_CASE") {
         for case in cases.iter().filter(|c| c.name == name) {
             for e in &case.expect {
-                println!("expect  {} ch {:?} {}-{}", e.kind, e.channel, e.start_ms, e.end_ms);
+                println!(
+                    "expect  {} ch {:?} {}-{}",
+                    e.kind, e.channel, e.start_ms, e.end_ms
+                );
             }
             for f in case.detect(&policy.detect, &policy) {
-                println!("found   {} ch {:?} {}-{} conf {:.2} {} {}", f.kind, f.channel, f.start.0, f.end.0, f.confidence, f.detector, f.rule);
+                println!(
+                    "found   {} ch {:?} {}-{} conf {:.2} {} {}",
+                    f.kind, f.channel, f.start.0, f.end.0, f.confidence, f.detector, f.rule
+                );
             }
             for v in &case.voiced {
                 println!("voiced  ch {} {}-{}", v.0, v.1, v.2);
@@ -53,14 +59,24 @@ fn main() {
     if !report.false_positives.is_empty() {
         println!("false positives (case, kind, channel, ms, rule):");
         for f in &report.false_positives {
-            println!("  {} {} {:?} {}-{} {}", f.case, f.kind, f.channel, f.start_ms, f.end_ms, f.rule);
+            println!(
+                "  {} {} {:?} {}-{} {}",
+                f.case, f.kind, f.channel, f.start_ms, f.end_ms, f.rule
+            );
         }
     }
-    let misses: Vec<_> = report.results.iter().filter(|r| r.outcome != eval::Outcome::Exact).collect();
+    let misses: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome != eval::Outcome::Exact)
+        .collect();
     if !misses.is_empty() {
         println!("not matched by their own kind (case, kind, channel, ms, outcome):");
         for r in misses {
-            println!("  {} {} {:?} {}-{} {:?}", r.case, r.kind, r.channel, r.start_ms, r.end_ms, r.outcome);
+            println!(
+                "  {} {} {:?} {}-{} {:?}",
+                r.case, r.kind, r.channel, r.start_ms, r.end_ms, r.outcome
+            );
         }
     }
 
@@ -74,13 +90,24 @@ fn main() {
         runs += cases.len();
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("\n{runs} cases in {secs:.2} s: {:.0} cases/s", runs as f64 / secs);
+    println!(
+        "\n{runs} cases in {secs:.2} s: {:.0} cases/s",
+        runs as f64 / secs
+    );
 
     // One long call: every stereo case laid end to end, to show detection stays linear-ish.
     let mut long = CallTranscript {
         channels: vec![
-            ChannelTranscript { channel: 0, role: Role::Agent, words: Vec::new() },
-            ChannelTranscript { channel: 1, role: Role::Customer, words: Vec::new() },
+            ChannelTranscript {
+                channel: 0,
+                role: Role::Agent,
+                words: Vec::new(),
+            },
+            ChannelTranscript {
+                channel: 1,
+                role: Role::Customer,
+                words: Vec::new(),
+            },
         ],
     };
     let mut voiced = Vec::new();
@@ -90,11 +117,19 @@ fn main() {
         let mut end = 0;
         for (ch, src) in long.channels.iter_mut().zip(&call.channels) {
             for w in &src.words {
-                ch.words.push(Word { start: Ms(w.start.0 + offset), end: Ms(w.end.0 + offset), ..w.clone() });
+                ch.words.push(Word {
+                    start: Ms(w.start.0 + offset),
+                    end: Ms(w.end.0 + offset),
+                    ..w.clone()
+                });
                 end = end.max(w.end.0);
             }
         }
-        voiced.extend(case.voiced().into_iter().map(|v| Voiced { start: Ms(v.start.0 + offset), end: Ms(v.end.0 + offset), ..v }));
+        voiced.extend(case.voiced().into_iter().map(|v| Voiced {
+            start: Ms(v.start.0 + offset),
+            end: Ms(v.end.0 + offset),
+            ..v
+        }));
         offset += end + 5_000;
     }
     let words: usize = long.channels.iter().map(|c| c.words.len()).sum();

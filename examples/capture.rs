@@ -4,8 +4,8 @@
 //! The output holds the recordings' words verbatim: use it on synthetic calls only.
 //!
 //! cargo run --release --example capture -- models/ggml-tiny.en.bin samples/*.wav ...
-use callredact::audio::decode::decode;
 use callredact::asr::transcribe::Model;
+use callredact::audio::decode::decode;
 use callredact::audio::vad::voiced_regions;
 use std::path::Path;
 use std::sync::{atomic::AtomicBool, Arc};
@@ -22,17 +22,33 @@ fn main() {
         let mut voiced = Vec::new();
         for (c, s) in d.channels.iter().enumerate() {
             let regions = voiced_regions(s, d.spec.sample_rate);
-            let words = model.transcribe(s, d.spec.sample_rate, &regions, 2, &stop).unwrap_or_else(|e| panic!("{e}")).words;
+            let words = model
+                .transcribe(s, d.spec.sample_rate, &regions, 2, &stop)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .words;
             let role = match (n, c) {
                 (2, 0) => "agent",
                 (2, 1) => "customer",
                 _ => "mixed",
             };
-            let words: Vec<_> = words.iter().map(|w| serde_json::json!([w.text, w.start.0, w.end.0])).collect();
+            let words: Vec<_> = words
+                .iter()
+                .map(|w| serde_json::json!([w.text, w.start.0, w.end.0]))
+                .collect();
             channels.push(serde_json::json!({"channel": c, "role": role, "words": words}));
-            voiced.extend(regions.iter().map(|r| serde_json::json!([c, r.start.0, r.end.0])));
+            voiced.extend(
+                regions
+                    .iter()
+                    .map(|r| serde_json::json!([c, r.start.0, r.end.0])),
+            );
         }
-        let name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("{}", serde_json::json!({"name": name, "channels": channels, "voiced": voiced}));
+        let name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!(
+            "{}",
+            serde_json::json!({"name": name, "channels": channels, "voiced": voiced})
+        );
     }
 }

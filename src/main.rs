@@ -5,9 +5,9 @@
 //! was stopped by a signal; 2 bad usage or set-up (no model, unreadable policy, locked output).
 
 use anyhow::Context;
-use callredact::batch::{self, Options};
-use callredact::batch::discover::Shard;
 use callredact::audio::encode::LossyAs;
+use callredact::batch::discover::Shard;
+use callredact::batch::{self, Options};
 use callredact::policy::{Policy, DEFAULT_POLICY_TOML};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -18,7 +18,11 @@ use std::sync::Arc;
 const DEFAULT_MODEL: &str = "models/ggml-tiny.en.bin";
 
 #[derive(Parser)]
-#[command(name = "callredact", version, about = "Mute spoken card data and personal details in call recordings")]
+#[command(
+    name = "callredact",
+    version,
+    about = "Mute spoken card data and personal details in call recordings"
+)]
 struct Cli {
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true)]
@@ -113,7 +117,9 @@ enum ModelCommand {
 }
 
 fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 fn main() -> ExitCode {
@@ -121,7 +127,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     init_logging(cli.log_format, cli.verbose);
@@ -139,10 +149,15 @@ fn init_logging(format: LogFormat, verbose: u8) {
         0 => tracing::Level::INFO,
         _ => tracing::Level::DEBUG,
     };
-    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false);
     match format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
-        LogFormat::Text => builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
     }
 }
 
@@ -155,8 +170,11 @@ fn load_policy(path: &Option<PathBuf>) -> anyhow::Result<Policy> {
 
 fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Model { command: ModelCommand::Import { ct2_dir, out } } => {
-            let report = callredact::asr::model::import(&ct2_dir, &out).with_context(|| format!("importing {}", ct2_dir.display()))?;
+        Command::Model {
+            command: ModelCommand::Import { ct2_dir, out },
+        } => {
+            let report = callredact::asr::model::import(&ct2_dir, &out)
+                .with_context(|| format!("importing {}", ct2_dir.display()))?;
             println!("wrote {}: {report}", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -164,7 +182,12 @@ fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{DEFAULT_POLICY_TOML}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Inspect { file, model, policy, threads } => inspect(file, model, policy, threads),
+        Command::Inspect {
+            file,
+            model,
+            policy,
+            threads,
+        } => inspect(file, model, policy, threads),
         Command::Run(args) => run(args),
     }
 }
@@ -205,18 +228,28 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let summary = batch::run(&opts)?;
     if let Some(p) = &args.metrics_file {
-        callredact::batch::metrics::write(p, &summary.metrics).with_context(|| format!("{}: cannot write metrics", p.display()))?;
+        callredact::batch::metrics::write(p, &summary.metrics)
+            .with_context(|| format!("{}: cannot write metrics", p.display()))?;
     }
     for (file, err) in &summary.failures {
         tracing::error!(file = %file, error = %err, "not redacted");
     }
     tracing::info!(run_id = %summary.run_id, "{}", summary.line());
     println!("{}", summary.line());
-    Ok(if summary.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if summary.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Shows findings by kind, channel, time and rule: never the words themselves.
-fn inspect(file: PathBuf, model: PathBuf, policy: Option<PathBuf>, threads: usize) -> anyhow::Result<ExitCode> {
+fn inspect(
+    file: PathBuf,
+    model: PathBuf,
+    policy: Option<PathBuf>,
+    threads: usize,
+) -> anyhow::Result<ExitCode> {
     let policy = load_policy(&policy)?;
     let model = callredact::asr::transcribe::Model::load(&model)?;
     let decoded = match callredact::audio::decode::decode(&file) {
@@ -235,27 +268,62 @@ fn inspect(file: PathBuf, model: PathBuf, policy: Option<PathBuf>, threads: usiz
         }
     };
     let spec = &decoded.spec;
-    println!("{}: {} {} Hz x{} {:.1} s", file.display(), spec.codec, spec.sample_rate, spec.channels, decoded.frames() as f64 / spec.sample_rate as f64);
+    println!(
+        "{}: {} {} Hz x{} {:.1} s",
+        file.display(),
+        spec.codec,
+        spec.sample_rate,
+        spec.channels,
+        decoded.frames() as f64 / spec.sample_rate as f64
+    );
     for (c, ch) in a.call.channels.iter().enumerate() {
         let voiced: u64 = a.voiced[c].iter().map(|r| r.end.0 - r.start.0).sum();
-        println!("  channel {c} ({:?}): {} words, {:.1} s voiced", ch.role, ch.words.len(), voiced as f64 / 1000.0);
+        println!(
+            "  channel {c} ({:?}): {} words, {:.1} s voiced",
+            ch.role,
+            ch.words.len(),
+            voiced as f64 / 1000.0
+        );
     }
     println!("findings:");
     for f in &a.findings {
-        let ch = f.channel.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
-        println!("  {:<15} ch {ch} {:>8.2}-{:<8.2} conf {:.2}  {} ({})", f.kind.as_str(), f.start.seconds(), f.end.seconds(), f.confidence, f.detector, f.rule);
+        let ch = f
+            .channel
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "  {:<15} ch {ch} {:>8.2}-{:<8.2} conf {:.2}  {} ({})",
+            f.kind.as_str(),
+            f.start.seconds(),
+            f.end.seconds(),
+            f.confidence,
+            f.detector,
+            f.rule
+        );
     }
     println!("muted:");
     for s in &a.spans {
         let r = spec.sample_rate as f64;
         let kinds: Vec<&str> = s.kinds.iter().map(|k| k.as_str()).collect();
-        println!("  {:>8.2}-{:<8.2} channels {:?} {}", s.start.0 as f64 / r, s.end.0 as f64 / r, s.channels, kinds.join(","));
+        println!(
+            "  {:>8.2}-{:<8.2} channels {:?} {}",
+            s.start.0 as f64 / r,
+            s.end.0 as f64 / r,
+            s.channels,
+            kinds.join(",")
+        );
     }
-    let transcript = callredact::transcript::redact(&a.call, &a.findings, &a.spans, spec.sample_rate);
+    let transcript =
+        callredact::transcript::redact(&a.call, &a.findings, &a.spans, spec.sample_rate);
     println!("transcript (redacted):");
     for ch in transcript {
         for seg in ch.segments {
-            println!("  [{}] {:>7.2} {}", ch.channel, seg.start_ms as f64 / 1000.0, seg.text);
+            println!(
+                "  [{}] {:>7.2} {}",
+                ch.channel,
+                seg.start_ms as f64 / 1000.0,
+                seg.text
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

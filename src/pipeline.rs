@@ -2,19 +2,19 @@
 //! and the receipt that records it. Fails closed: a recording that cannot be taken through every
 //! stage gets a failed row and no output, and any earlier output of ours at its path is removed.
 
-use crate::batch::audit::{FileRow, Receipt, RedactionRow, Status, TranscriptRow, SCHEMA_VERSION};
+use crate::asr::transcribe::{Model, TranscribeError};
 use crate::audio::decode::{decode, Decoded};
-use crate::batch::discover::Input;
 use crate::audio::encode::{self, LossyAs};
+use crate::audio::redact::Fill;
+use crate::audio::vad::{voiced_regions, Region};
+use crate::batch::audit::{FileRow, Receipt, RedactionRow, Status, TranscriptRow, SCHEMA_VERSION};
+use crate::batch::discover::Input;
 use crate::batch::fsio::{self, AtomicFile};
+use crate::batch::state::State;
 use crate::plan::{plan, Layout, Span};
 use crate::policy::Policy;
-use crate::audio::redact::Fill;
-use crate::batch::state::State;
-use crate::asr::transcribe::{Model, TranscribeError};
 use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Voiced};
 use crate::units::{frame_to_ms, Frame, Ms};
-use crate::audio::vad::{voiced_regions, Region};
 use crate::{detect, transcript};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -59,9 +59,15 @@ enum StageError {
     #[error("{0}")]
     Decode(#[from] crate::audio::decode::DecodeError),
     #[error("{path}: {source}")]
-    Transcribe { path: String, source: TranscribeError },
+    Transcribe {
+        path: String,
+        source: TranscribeError,
+    },
     #[error("{path}: {source}")]
-    Encode { path: String, source: encode::EncodeError },
+    Encode {
+        path: String,
+        source: encode::EncodeError,
+    },
     #[error("{path}: {cause}")]
     Output { path: String, cause: String },
 }
@@ -101,7 +107,14 @@ pub struct Analysis {
 }
 
 /// Transcribes, detects and plans: the read-only half of the pipeline.
-pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, threads: usize, stop: &Arc<AtomicBool>) -> Result<Analysis, String> {
+pub fn analyse(
+    path: &Path,
+    decoded: &Decoded,
+    model: &Model,
+    policy: &Policy,
+    threads: usize,
+    stop: &Arc<AtomicBool>,
+) -> Result<Analysis, String> {
     let p = path.display().to_string();
     let n = decoded.channels.len();
     let mut call = CallTranscript::default();
@@ -111,7 +124,15 @@ pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, t
     for (c, samples) in decoded.channels.iter().enumerate() {
         let rate = decoded.spec.sample_rate;
         let regions = voiced_regions(samples, rate);
-        let t = model.transcribe(samples, rate, &regions, threads, stop).map_err(|source| StageError::Transcribe { path: p.clone(), source }.to_string())?;
+        let t = model
+            .transcribe(samples, rate, &regions, threads, stop)
+            .map_err(|source| {
+                StageError::Transcribe {
+                    path: p.clone(),
+                    source,
+                }
+                .to_string()
+            })?;
         let words = t.words;
         unreliable.extend(t.unreliable.into_iter().map(|r| (c as u16, r)));
         let role = match (n, c) {
@@ -119,8 +140,16 @@ pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, t
             (2, 1) => Role::Customer,
             _ => Role::Mixed,
         };
-        voiced_flat.extend(regions.iter().map(|r| Voiced { channel: c as u16, start: r.start, end: r.end }));
-        call.channels.push(ChannelTranscript { channel: c as u16, role, words });
+        voiced_flat.extend(regions.iter().map(|r| Voiced {
+            channel: c as u16,
+            start: r.start,
+            end: r.end,
+        }));
+        call.channels.push(ChannelTranscript {
+            channel: c as u16,
+            role,
+            words,
+        });
         voiced.push(regions);
     }
     let mut findings = detect::detect(&call, &voiced_flat, &policy.detect, policy);
@@ -128,12 +157,31 @@ pub fn analyse(path: &Path, decoded: &Decoded, model: &Model, policy: &Policy, t
     // call is treated like a number nobody could place.
     for (c, (start, end)) in unreliable {
         tracing::warn!(file = %p, channel = c, start_ms = start.0, end_ms = end.0, "transcript unreliable (repetition loop): muting the stretch");
-        findings.push(Finding { kind: Kind::Number, channel: Some(c), start, end, confidence: 0.3, detector: "transcribe.unreliable", rule: "unreliable_transcript".into(), words: None });
+        findings.push(Finding {
+            kind: Kind::Number,
+            channel: Some(c),
+            start,
+            end,
+            confidence: 0.3,
+            detector: "transcribe.unreliable",
+            rule: "unreliable_transcript".into(),
+            words: None,
+        });
     }
     findings.sort_by_key(|f| (f.start, f.channel, f.kind, f.end));
-    let layout = Layout { rate: decoded.spec.sample_rate, frames: decoded.frames(), channels: n as u16, voiced: &voiced };
+    let layout = Layout {
+        rate: decoded.spec.sample_rate,
+        frames: decoded.frames(),
+        channels: n as u16,
+        voiced: &voiced,
+    };
     let spans = plan(&findings, &layout, policy);
-    Ok(Analysis { call, voiced, findings, spans })
+    Ok(Analysis {
+        call,
+        voiced,
+        findings,
+        spans,
+    })
 }
 
 /// Takes one recording through the whole pipeline and writes its receipt.
@@ -142,7 +190,11 @@ pub fn process(ctx: &RunContext, input: &Input, input_sha256: &str) -> Outcome {
     let started_at = chrono::Utc::now().timestamp_millis();
     let key = input_key(input);
     let mut row = FileRow {
-        file_id: hex::encode(&Sha256::digest(format!("{}\0{}\0{}", ctx.run_id, input.rel.display(), input_sha256).as_bytes())[..16]),
+        file_id: hex::encode(
+            &Sha256::digest(
+                format!("{}\0{}\0{}", ctx.run_id, input.rel.display(), input_sha256).as_bytes(),
+            )[..16],
+        ),
         run_id: ctx.run_id.clone(),
         schema_version: SCHEMA_VERSION,
         shard: ctx.shard.clone(),
@@ -173,7 +225,11 @@ pub fn process(ctx: &RunContext, input: &Input, input_sha256: &str) -> Outcome {
     let receipt = match result {
         Ok((redactions, transcripts)) => {
             row.status = Status::Redacted;
-            Receipt { file: row, redactions, transcripts }
+            Receipt {
+                file: row,
+                redactions,
+                transcripts,
+            }
         }
         Err(_) if ctx.stop.load(Ordering::Relaxed) => return Outcome::Interrupted,
         Err(e) => {
@@ -184,7 +240,11 @@ pub fn process(ctx: &RunContext, input: &Input, input_sha256: &str) -> Outcome {
             row.error = Some(e);
             row.output_path = None;
             row.output_sha256 = None;
-            Receipt { file: row, redactions: vec![], transcripts: vec![] }
+            Receipt {
+                file: row,
+                redactions: vec![],
+                transcripts: vec![],
+            }
         }
     };
     if let Err(e) = ctx.state.write_receipt(&receipt) {
@@ -201,7 +261,10 @@ fn remove_our_outputs(ctx: &RunContext, input: &Input, key: &str) {
     for ext in ["wav", "flac"] {
         let (audio, text) = output_paths(input, ext);
         for rel in [audio, text] {
-            let ours = ctx.our_outputs.contains(&rel.to_string_lossy().into_owned()) || ctx.state.is_pending(key);
+            let ours = ctx
+                .our_outputs
+                .contains(&rel.to_string_lossy().into_owned())
+                || ctx.state.is_pending(key);
             if ours {
                 let _ = std::fs::remove_file(ctx.out.join(&rel));
             }
@@ -211,7 +274,12 @@ fn remove_our_outputs(ctx: &RunContext, input: &Input, key: &str) {
 
 type Rows = (Vec<RedactionRow>, Vec<TranscriptRow>);
 
-fn run_stages(ctx: &RunContext, input: &Input, key: &str, row: &mut FileRow) -> Result<Rows, String> {
+fn run_stages(
+    ctx: &RunContext,
+    input: &Input,
+    key: &str,
+    row: &mut FileRow,
+) -> Result<Rows, String> {
     let p = input.path.display().to_string();
     let mut decoded = decode(&input.path).map_err(|e| e.to_string())?;
     let spec = decoded.spec.clone();
@@ -220,26 +288,67 @@ fn run_stages(ctx: &RunContext, input: &Input, key: &str, row: &mut FileRow) -> 
     row.channels = Some(spec.channels);
     row.duration_ms = Some(frame_to_ms(Frame(decoded.frames()), spec.sample_rate).0);
 
-    let analysis = analyse(&input.path, &decoded, ctx.model, ctx.policy, ctx.threads, &ctx.stop)?;
+    let analysis = analyse(
+        &input.path,
+        &decoded,
+        ctx.model,
+        ctx.policy,
+        ctx.threads,
+        &ctx.stop,
+    )?;
     if ctx.stop.load(Ordering::Relaxed) {
         return Err("interrupted".into());
     }
-    let output = encode::choose(&input.path, &decoded, ctx.lossy_as).map_err(|source| StageError::Encode { path: p.clone(), source }.to_string())?;
+    let output = encode::choose(&input.path, &decoded, ctx.lossy_as).map_err(|source| {
+        StageError::Encode {
+            path: p.clone(),
+            source,
+        }
+        .to_string()
+    })?;
     row.output_format = Some(output.describe());
     let (audio_rel, text_rel) = output_paths(input, output.extension());
     let audio_path = ctx.out.join(&audio_rel);
-    let ours = ctx.force || ctx.state.is_pending(key) || ctx.our_outputs.contains(&audio_rel.to_string_lossy().into_owned());
+    let ours = ctx.force
+        || ctx.state.is_pending(key)
+        || ctx
+            .our_outputs
+            .contains(&audio_rel.to_string_lossy().into_owned());
     if audio_path.exists() && !ours {
-        return Err(StageError::Output { path: audio_path.display().to_string(), cause: "exists and was not written by callredact; pass --force to overwrite".into() }.to_string());
+        return Err(StageError::Output {
+            path: audio_path.display().to_string(),
+            cause: "exists and was not written by callredact; pass --force to overwrite".into(),
+        }
+        .to_string());
     }
     ctx.state.mark_pending(key).map_err(|e| e.to_string())?;
     // What a run killed while writing this recording left behind.
     let _ = fsio::sweep_temps_for(&audio_path);
 
     let fill = Fill::from_policy(ctx.policy, spec.sample_rate);
-    let io = |e: std::io::Error| StageError::Output { path: audio_path.display().to_string(), cause: e.to_string() }.to_string();
+    let io = |e: std::io::Error| {
+        StageError::Output {
+            path: audio_path.display().to_string(),
+            cause: e.to_string(),
+        }
+        .to_string()
+    };
     let mut file = AtomicFile::create(&audio_path).map_err(io)?;
-    encode::write(&input.path, &output, &mut decoded, &analysis.spans, &fill, file.file()).map_err(|source| StageError::Encode { path: p.clone(), source }.to_string())?;
+    encode::write(
+        &input.path,
+        &output,
+        &mut decoded,
+        &analysis.spans,
+        &fill,
+        file.file(),
+    )
+    .map_err(|source| {
+        StageError::Encode {
+            path: p.clone(),
+            source,
+        }
+        .to_string()
+    })?;
     drop(decoded);
     file.commit().map_err(io)?;
     row.output_path = Some(audio_rel.to_string_lossy().into_owned());
@@ -247,7 +356,12 @@ fn run_stages(ctx: &RunContext, input: &Input, key: &str, row: &mut FileRow) -> 
 
     // The transcript is written after the audio: an existing transcript never describes audio
     // that is not on disk.
-    let channels = transcript::redact(&analysis.call, &analysis.findings, &analysis.spans, spec.sample_rate);
+    let channels = transcript::redact(
+        &analysis.call,
+        &analysis.findings,
+        &analysis.spans,
+        spec.sample_rate,
+    );
     let json = serde_json::json!({
         "input_path": row.input_path,
         "input_sha256": row.input_sha256,
@@ -259,8 +373,19 @@ fn run_stages(ctx: &RunContext, input: &Input, key: &str, row: &mut FileRow) -> 
         })).collect::<Vec<_>>(),
     });
     let text_path = ctx.out.join(&text_rel);
-    fsio::write_atomic(&text_path, serde_json::to_string_pretty(&json).unwrap_or_default().as_bytes())
-        .map_err(|e| StageError::Output { path: text_path.display().to_string(), cause: e.to_string() }.to_string())?;
+    fsio::write_atomic(
+        &text_path,
+        serde_json::to_string_pretty(&json)
+            .unwrap_or_default()
+            .as_bytes(),
+    )
+    .map_err(|e| {
+        StageError::Output {
+            path: text_path.display().to_string(),
+            cause: e.to_string(),
+        }
+        .to_string()
+    })?;
 
     let rate = spec.sample_rate;
     row.redacted_ms = frame_to_ms(Frame(crate::plan::muted_frames(&analysis.spans)), rate).0;

@@ -14,7 +14,10 @@ pub const DEFAULT_POLICY_TOML: &str = include_str!("../policy/default.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     #[error("{path}: cannot read policy file: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: invalid policy: {message}")]
     Parse { path: String, message: String },
 }
@@ -79,7 +82,11 @@ pub struct KindPolicy {
 
 impl Default for KindPolicy {
     fn default() -> Self {
-        KindPolicy { enabled: true, pad_ms: None, snap_max_ms: None }
+        KindPolicy {
+            enabled: true,
+            pad_ms: None,
+            snap_max_ms: None,
+        }
     }
 }
 
@@ -136,11 +143,17 @@ impl Policy {
     }
 
     pub fn pad_ms(&self, kind: Kind) -> u64 {
-        self.kinds.get(&kind).and_then(|k| k.pad_ms).unwrap_or(self.redact.pad_ms)
+        self.kinds
+            .get(&kind)
+            .and_then(|k| k.pad_ms)
+            .unwrap_or(self.redact.pad_ms)
     }
 
     pub fn snap_max_ms(&self, kind: Kind) -> u64 {
-        self.kinds.get(&kind).and_then(|k| k.snap_max_ms).unwrap_or(self.redact.snap_max_ms)
+        self.kinds
+            .get(&kind)
+            .and_then(|k| k.snap_max_ms)
+            .unwrap_or(self.redact.snap_max_ms)
     }
 
     /// Hash of the policy's meaning, not its text: the parsed policy re-serialised, so that

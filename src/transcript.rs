@@ -29,10 +29,22 @@ pub struct ChannelText {
 /// Builds the redacted transcript. A word is masked when a finding on its channel covers it
 /// (by word index, or by time for findings without words), or when it falls inside a muted
 /// span: what the listener cannot hear, the reader must not read.
-pub fn redact(call: &CallTranscript, findings: &[Finding], spans: &[Span], rate: u32) -> Vec<ChannelText> {
+pub fn redact(
+    call: &CallTranscript,
+    findings: &[Finding],
+    spans: &[Span],
+    rate: u32,
+) -> Vec<ChannelText> {
     let muted: Vec<(Ms, Ms, Kind, &[u16])> = spans
         .iter()
-        .map(|s| (frame_to_ms(s.start, rate), frame_to_ms(s.end, rate), s.kinds.first().copied().unwrap_or(Kind::Number), s.channels.as_slice()))
+        .map(|s| {
+            (
+                frame_to_ms(s.start, rate),
+                frame_to_ms(s.end, rate),
+                s.kinds.first().copied().unwrap_or(Kind::Number),
+                s.channels.as_slice(),
+            )
+        })
         .collect();
     call.channels
         .iter()
@@ -44,13 +56,17 @@ pub fn redact(call: &CallTranscript, findings: &[Finding], spans: &[Span], rate:
                 .map(|(i, w)| {
                     let by_finding = findings.iter().find(|f| match (f.words, f.channel) {
                         (Some(r), _) => r.channel == ch.channel && r.first <= i && i <= r.last,
-                        (None, c) => c.is_none_or(|c| c == ch.channel) && w.start < f.end && f.start < w.end,
+                        (None, c) => {
+                            c.is_none_or(|c| c == ch.channel) && w.start < f.end && f.start < w.end
+                        }
                     });
                     if let Some(f) = by_finding {
                         return Some(f.kind);
                     }
                     let mid = Ms((w.start.0 + w.end.0) / 2);
-                    if let Some(m) = muted.iter().find(|(s, e, _, chans)| chans.contains(&ch.channel) && *s <= mid && mid < *e) {
+                    if let Some(m) = muted.iter().find(|(s, e, _, chans)| {
+                        chans.contains(&ch.channel) && *s <= mid && mid < *e
+                    }) {
                         return Some(m.2);
                     }
                     if w.text.chars().filter(|c| c.is_ascii_digit()).count() >= STRAY_DIGITS {
@@ -63,9 +79,14 @@ pub fn redact(call: &CallTranscript, findings: &[Finding], spans: &[Span], rate:
             let mut last_tag: Option<Kind> = None;
             let mut last_end = Ms(0);
             for (w, tag) in ch.words.iter().zip(&tags) {
-                let new_segment = segments.is_empty() || w.start.0.saturating_sub(last_end.0) >= SEGMENT_GAP_MS;
+                let new_segment =
+                    segments.is_empty() || w.start.0.saturating_sub(last_end.0) >= SEGMENT_GAP_MS;
                 if new_segment {
-                    segments.push(Segment { start_ms: w.start.0, end_ms: w.end.0, text: String::new() });
+                    segments.push(Segment {
+                        start_ms: w.start.0,
+                        end_ms: w.end.0,
+                        text: String::new(),
+                    });
                     last_tag = None;
                 }
                 let seg = segments.last_mut().expect("pushed above");
@@ -84,7 +105,11 @@ pub fn redact(call: &CallTranscript, findings: &[Finding], spans: &[Span], rate:
                 }
                 last_end = w.end;
             }
-            ChannelText { channel: ch.channel, role: ch.role, segments }
+            ChannelText {
+                channel: ch.channel,
+                role: ch.role,
+                segments,
+            }
         })
         .collect()
 }
@@ -102,7 +127,12 @@ mod tests {
     use crate::types::{ChannelTranscript, Word, WordRange};
 
     fn w(text: &str, s: u64, e: u64) -> Word {
-        Word { text: text.into(), start: Ms(s), end: Ms(e), prob: 0.9 }
+        Word {
+            text: text.into(),
+            start: Ms(s),
+            end: Ms(e),
+            prob: 0.9,
+        }
     }
 
     fn call() -> CallTranscript {
@@ -110,7 +140,13 @@ mod tests {
             channels: vec![ChannelTranscript {
                 channel: 1,
                 role: Role::Customer,
-                words: vec![w("It's", 0, 200), w("4539", 200, 600), w("1488", 600, 900), w("thanks", 1000, 1200), w("bye", 5000, 5200)],
+                words: vec![
+                    w("It's", 0, 200),
+                    w("4539", 200, 600),
+                    w("1488", 600, 900),
+                    w("thanks", 1000, 1200),
+                    w("bye", 5000, 5200),
+                ],
             }],
         }
     }
@@ -125,7 +161,11 @@ mod tests {
             confidence: 1.0,
             detector: "t",
             rule: "t".into(),
-            words: Some(WordRange { channel: 1, first: 1, last: 2 }),
+            words: Some(WordRange {
+                channel: 1,
+                first: 1,
+                last: 2,
+            }),
         };
         let out = redact(&call(), &[f], &[], 8000);
         let texts: Vec<_> = out[0].segments.iter().map(|s| s.text.as_str()).collect();
@@ -140,7 +180,12 @@ mod tests {
 
     #[test]
     fn words_inside_a_muted_span_are_masked() {
-        let span = Span { start: crate::units::Frame(7600), end: crate::units::Frame(10_000), channels: vec![0, 1], kinds: vec![Kind::Phone] };
+        let span = Span {
+            start: crate::units::Frame(7600),
+            end: crate::units::Frame(10_000),
+            channels: vec![0, 1],
+            kinds: vec![Kind::Phone],
+        };
         let out = redact(&call(), &[], &[span], 8000);
         assert_eq!(out[0].segments[0].text, "It's [NUMBER] [PHONE]");
     }

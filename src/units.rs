@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// u64 because a frame index at 48 kHz times 1000 overflows u32 after 25 hours, and an audit
 /// row must never wrap.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Ms(pub u64);
 
@@ -72,7 +74,10 @@ mod tests {
     fn frame_to_ms_rounds_down() {
         assert_eq!(frame_to_ms(Frame(44099), 44100), Ms(999));
         assert_eq!(frame_to_ms(Frame(44100), 44100), Ms(1000));
-        assert_eq!(frame_to_ms(Frame(u64::MAX / 1000), 8000), Ms(u64::MAX / 1000 / 8));
+        assert_eq!(
+            frame_to_ms(Frame(u64::MAX / 1000), 8000),
+            Ms(u64::MAX / 1000 / 8)
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use callredact::audio::decode::decode;
 use callredact::audio::encode::{self, LossyAs, Output};
+use callredact::audio::redact::Fill;
 use callredact::plan::Span;
 use callredact::policy::Policy;
-use callredact::audio::redact::Fill;
 use callredact::units::Frame;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,9 +14,21 @@ use std::process::Command;
 /// A 3 s test signal: a 440 Hz tone on the left, 660 Hz on the right (or the left alone).
 fn make_source(dir: &Path, rate: u32, channels: u16) -> PathBuf {
     let p = dir.join(format!("src-{rate}-{channels}.wav"));
-    let synth = if channels == 2 { vec!["synth", "3", "sine", "440", "sine", "660"] } else { vec!["synth", "3", "sine", "440"] };
+    let synth = if channels == 2 {
+        vec!["synth", "3", "sine", "440", "sine", "660"]
+    } else {
+        vec!["synth", "3", "sine", "440"]
+    };
     let st = Command::new("sox")
-        .args(["-n", "-r", &rate.to_string(), "-c", &channels.to_string(), "-b", "16"])
+        .args([
+            "-n",
+            "-r",
+            &rate.to_string(),
+            "-c",
+            &channels.to_string(),
+            "-b",
+            "16",
+        ])
         .arg(&p)
         .args(&synth)
         .args(["vol", "0.5"])
@@ -27,7 +39,12 @@ fn make_source(dir: &Path, rate: u32, channels: u16) -> PathBuf {
 }
 
 fn sox(src: &Path, dst: &Path, args: &[&str]) {
-    let st = Command::new("sox").arg(src).args(args).arg(dst).status().unwrap();
+    let st = Command::new("sox")
+        .arg(src)
+        .args(args)
+        .arg(dst)
+        .status()
+        .unwrap();
     assert!(st.success(), "sox {args:?} -> {}", dst.display());
 }
 
@@ -37,10 +54,21 @@ fn redact(input: &Path, lossy_as: LossyAs) -> (PathBuf, Output, u64, u32) {
     let rate = d.spec.sample_rate;
     let frames = d.frames();
     let out_kind = encode::choose(input, &d, lossy_as).unwrap();
-    let spans = vec![Span { start: Frame(rate as u64), end: Frame(2 * rate as u64), channels: (0..d.spec.channels).collect(), kinds: vec![] }];
+    let spans = vec![Span {
+        start: Frame(rate as u64),
+        end: Frame(2 * rate as u64),
+        channels: (0..d.spec.channels).collect(),
+        kinds: vec![],
+    }];
     let fill = Fill::from_policy(&Policy::default(), rate);
     let out = input.with_extension(format!("out.{}", out_kind.extension()));
-    let mut f = std::fs::File::options().create(true).write(true).read(true).truncate(true).open(&out).unwrap();
+    let mut f = std::fs::File::options()
+        .create(true)
+        .write(true)
+        .read(true)
+        .truncate(true)
+        .open(&out)
+        .unwrap();
     encode::write(input, &out_kind, &mut d, &spans, &fill, &mut f).unwrap();
     (out, out_kind, frames, rate)
 }
@@ -51,16 +79,32 @@ fn check(input: &Path, out: &Path, exact: bool) {
     let b = decode(out).unwrap();
     assert_eq!(b.spec.sample_rate, a.spec.sample_rate, "{}", out.display());
     assert_eq!(b.spec.channels, a.spec.channels);
-    assert_eq!(b.frames(), a.frames(), "length to the sample: {}", out.display());
+    assert_eq!(
+        b.frames(),
+        a.frames(),
+        "length to the sample: {}",
+        out.display()
+    );
     let r = a.spec.sample_rate as usize;
     for (ca, cb) in a.channels.iter().zip(&b.channels) {
         if exact {
             assert_eq!(&ca[..r], &cb[..r], "before the span: {}", out.display());
-            assert_eq!(&ca[2 * r..], &cb[2 * r..], "after the span: {}", out.display());
+            assert_eq!(
+                &ca[2 * r..],
+                &cb[2 * r..],
+                "after the span: {}",
+                out.display()
+            );
         }
         let fade = r / 100;
-        let inside = cb[r + fade..2 * r - fade].iter().fold(0f32, |m, x| m.max(x.abs()));
-        assert!(inside < 1e-3, "{}: span not muted ({inside})", out.display());
+        let inside = cb[r + fade..2 * r - fade]
+            .iter()
+            .fold(0f32, |m, x| m.max(x.abs()));
+        assert!(
+            inside < 1e-3,
+            "{}: span not muted ({inside})",
+            out.display()
+        );
     }
 }
 
@@ -116,14 +160,25 @@ fn lossy_inputs_come_out_as_pcm16_wav_or_flac_with_the_same_shape() {
     let ogg = d.path().join("o.ogg");
     sox(&src8, &ogg, &[]);
     let m4a = d.path().join("a.m4a");
-    let st = Command::new("ffmpeg").args(["-loglevel", "error", "-y", "-i"]).arg(&src).args(["-c:a", "aac", "-b:a", "64k"]).arg(&m4a).status().expect("ffmpeg");
+    let st = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-i"])
+        .arg(&src)
+        .args(["-c:a", "aac", "-b:a", "64k"])
+        .arg(&m4a)
+        .status()
+        .expect("ffmpeg");
     assert!(st.success());
     for input in [&mp3, &ogg, &m4a] {
         let (out, kind, _, _) = redact(input, LossyAs::Wav);
         assert_eq!(kind.describe(), "wav/pcm_s16le", "{}", input.display());
         let a = decode(input).unwrap();
         let b = decode(&out).unwrap();
-        assert_eq!((b.spec.sample_rate, b.spec.channels, b.frames()), (a.spec.sample_rate, a.spec.channels, a.frames()), "{}", input.display());
+        assert_eq!(
+            (b.spec.sample_rate, b.spec.channels, b.frames()),
+            (a.spec.sample_rate, a.spec.channels, a.frames()),
+            "{}",
+            input.display()
+        );
         check(input, &out, false);
         let (out, kind, _, _) = redact(input, LossyAs::Flac);
         assert_eq!(kind.extension(), "flac");
@@ -140,7 +195,11 @@ fn broken_inputs_fail_with_the_file_and_the_cause() {
         ("empty.wav", vec![], ""),
         ("text.wav", b"hello, this is not audio".to_vec(), ""),
         ("header-only.wav", bytes[..44].to_vec(), ""),
-        ("truncated.wav", bytes[..bytes.len() / 2].to_vec(), "truncated"),
+        (
+            "truncated.wav",
+            bytes[..bytes.len() / 2].to_vec(),
+            "truncated",
+        ),
     ];
     for (name, data, cause) in cases {
         let p = d.path().join(name);

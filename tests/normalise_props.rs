@@ -10,9 +10,24 @@ use callredact::types::{CallTranscript, ChannelTranscript, Role, Voiced, Word};
 use callredact::units::Ms;
 use proptest::prelude::*;
 
-const UNITS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-const TEENS: [&str; 10] = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
-const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const UNITS: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+const TEENS: [&str; 10] = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
 const ZEROS: [&str; 3] = ["zero", "nought", "nil"];
 const FILLERS: [&str; 8] = ["um", "uh", "sorry", "that's", "it's", "and", "yes", "yeah"];
 
@@ -47,7 +62,11 @@ impl Rendered {
 }
 
 fn render(digits: &[u8], chunks: &[(usize, Style, Option<usize>)]) -> Rendered {
-    let mut r = Rendered { words: Vec::new(), owner: Vec::new(), strong: Vec::new() };
+    let mut r = Rendered {
+        words: Vec::new(),
+        owner: Vec::new(),
+        strong: Vec::new(),
+    };
     let mut at = 0;
     // Whether the last word said is a bare tens word ("forty"): a unit word right after it
     // would make "forty five", so the next chunk must not start with one.
@@ -71,7 +90,13 @@ fn render(digits: &[u8], chunks: &[(usize, Style, Option<usize>)]) -> Rendered {
                 while i < chunk.len() {
                     let d = chunk[i] as usize;
                     // "oh" is only a digit beside another digit: the homophone pass puts it in.
-                    let word = |d: usize| if d == 0 { ZEROS[zero % ZEROS.len()].to_string() } else { UNITS[d].to_string() };
+                    let word = |d: usize| {
+                        if d == 0 {
+                            ZEROS[zero % ZEROS.len()].to_string()
+                        } else {
+                            UNITS[d].to_string()
+                        }
+                    };
                     let run = chunk[i..].iter().take_while(|&&x| x as usize == d).count();
                     if mult && run >= 3 {
                         let m = r.push("triple".into(), false);
@@ -136,7 +161,12 @@ fn render(digits: &[u8], chunks: &[(usize, Style, Option<usize>)]) -> Rendered {
 /// Whisper writes ("oh", "for", "to", "I"), only where a digit word that stays a plain digit
 /// stands next to it (as the normaliser requires).
 fn homophones(r: &mut Rendered, picks: &[bool]) {
-    let digitish = |w: &str| w.chars().any(|c| c.is_ascii_digit()) || UNITS.contains(&w) || TEENS.contains(&w) || TENS.contains(&w);
+    let digitish = |w: &str| {
+        w.chars().any(|c| c.is_ascii_digit())
+            || UNITS.contains(&w)
+            || TEENS.contains(&w)
+            || TENS.contains(&w)
+    };
     let n = r.words.len();
     let mut swapped = vec![false; n];
     for i in 0..n {
@@ -174,7 +204,10 @@ type Spoken = (Vec<u8>, Vec<(usize, Style, Option<usize>)>, Vec<bool>, bool);
 fn spoken() -> impl Strategy<Value = Spoken> {
     (
         prop::collection::vec(0u8..10, 1..20),
-        prop::collection::vec((1usize..5, style(), prop::option::weighted(0.3, 0..8usize)), 20),
+        prop::collection::vec(
+            (1usize..5, style(), prop::option::weighted(0.3, 0..8usize)),
+            20,
+        ),
         prop::collection::vec(prop::bool::weighted(0.3), 60),
         any::<bool>(),
     )
@@ -185,8 +218,17 @@ fn words(texts: &[String], capitalise: bool) -> Vec<Word> {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let t = if capitalise && i == 0 && t.is_ascii() && !t.is_empty() { t[..1].to_uppercase() + &t[1..] } else { t.clone() };
-            Word { text: t, start: Ms(1_000 + i as u64 * 400), end: Ms(1_000 + i as u64 * 400 + 300), prob: 0.9 }
+            let t = if capitalise && i == 0 && t.is_ascii() && !t.is_empty() {
+                t[..1].to_uppercase() + &t[1..]
+            } else {
+                t.clone()
+            };
+            Word {
+                text: t,
+                start: Ms(1_000 + i as u64 * 400),
+                end: Ms(1_000 + i as u64 * 400 + 300),
+                prob: 0.9,
+            }
         })
         .collect()
 }

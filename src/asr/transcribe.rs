@@ -1,13 +1,16 @@
 //! Transcription with whisper.cpp (through whisper-rs): one shared model, one decoding state per
 //! worker, words with times from token timestamps.
 
+use crate::audio::vad::Region;
 use crate::types::Word;
 use crate::units::{frame_floor, frame_to_ms, from_centis, Frame, Ms};
-use crate::audio::vad::Region;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use whisper_rs::{DtwModelPreset, DtwMode, DtwParameters, FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+use whisper_rs::{
+    DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
+    WhisperContextParameters, WhisperState,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TranscribeError {
@@ -47,12 +50,23 @@ pub fn looping(words: &[Word]) -> bool {
     if words.iter().any(|w| w.text.chars().count() > 40) {
         return true;
     }
-    let t: Vec<String> = words.iter().map(|w| w.text.to_lowercase().chars().filter(|c| c.is_alphanumeric() || *c == '-').collect()).collect();
+    let t: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.text
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-')
+                .collect()
+        })
+        .collect();
     (1..=4usize).any(|n| {
         let need = if n == 1 { 8 } else { 5 };
         (0..t.len().saturating_sub(n)).any(|i| {
             let mut reps = 1;
-            while i + (reps + 1) * n <= t.len() && t[i + reps * n..i + (reps + 1) * n] == t[i..i + n] {
+            while i + (reps + 1) * n <= t.len()
+                && t[i + reps * n..i + (reps + 1) * n] == t[i..i + n]
+            {
                 reps += 1;
             }
             reps >= need
@@ -81,11 +95,23 @@ impl Model {
         // cross-attention alignment (DTW over the model's alignment heads) stays within a
         // word. It needs the heads for the model's size, read from the file's header.
         if let Some(preset) = dtw_preset(path) {
-            params.dtw_parameters(DtwParameters { mode: DtwMode::ModelPreset { model_preset: preset }, ..Default::default() });
+            params.dtw_parameters(DtwParameters {
+                mode: DtwMode::ModelPreset {
+                    model_preset: preset,
+                },
+                ..Default::default()
+            });
         }
-        let ctx = WhisperContext::new_with_params(path, params)
-            .map_err(|e| TranscribeError::Load { path: path.display().to_string(), cause: e.to_string() })?;
-        Ok(Model { ctx, path: path.to_path_buf(), states: Mutex::new(Vec::new()) })
+        let ctx =
+            WhisperContext::new_with_params(path, params).map_err(|e| TranscribeError::Load {
+                path: path.display().to_string(),
+                cause: e.to_string(),
+            })?;
+        Ok(Model {
+            ctx,
+            path: path.to_path_buf(),
+            states: Mutex::new(Vec::new()),
+        })
     }
 
     /// Transcribes one channel at `rate` Hz. `regions` are its voiced stretches; audio outside
@@ -101,7 +127,10 @@ impl Model {
     ) -> Result<Transcription, TranscribeError> {
         let mut state = match self.states.lock().ok().and_then(|mut s| s.pop()) {
             Some(s) => s,
-            None => self.ctx.create_state().map_err(|e| TranscribeError::State(e.to_string()))?,
+            None => self
+                .ctx
+                .create_state()
+                .map_err(|e| TranscribeError::State(e.to_string()))?,
         };
         let result = self.transcribe_with(&mut state, samples, rate, regions, threads, stop);
         if let Ok(mut pool) = self.states.lock() {
@@ -133,9 +162,17 @@ impl Model {
             // region in it is tried again on its own (a shorter window rarely loops the same
             // way), and one that loops again is reported, so that its audio is muted rather
             // than trusted.
-            for r in regions.iter().filter(|r| chunk.parts.iter().any(|(s, e)| r.start < *e && r.end > *s)) {
-                let (s, e) = (Ms(r.start.0.saturating_sub(REGION_MARGIN_MS)), Ms((r.end.0 + REGION_MARGIN_MS).min(total.0)));
-                let part = Chunk { parts: vec![(s, e)] };
+            for r in regions
+                .iter()
+                .filter(|r| chunk.parts.iter().any(|(s, e)| r.start < *e && r.end > *s))
+            {
+                let (s, e) = (
+                    Ms(r.start.0.saturating_sub(REGION_MARGIN_MS)),
+                    Ms((r.end.0 + REGION_MARGIN_MS).min(total.0)),
+                );
+                let part = Chunk {
+                    parts: vec![(s, e)],
+                };
                 let again = self.decode_chunk(state, &part, samples, rate, threads, stop)?;
                 if looping(&again) {
                     unreliable.push((r.start, r.end));
@@ -148,7 +185,15 @@ impl Model {
     }
 
     /// One whisper call over one chunk; words in source time.
-    fn decode_chunk(&self, state: &mut WhisperState, chunk: &Chunk, samples: &[f32], rate: u32, threads: usize, stop: &Arc<AtomicBool>) -> Result<Vec<Word>, TranscribeError> {
+    fn decode_chunk(
+        &self,
+        state: &mut WhisperState,
+        chunk: &Chunk,
+        samples: &[f32],
+        rate: u32,
+        threads: usize,
+        stop: &Arc<AtomicBool>,
+    ) -> Result<Vec<Word>, TranscribeError> {
         let mut words = Vec::new();
         if stop.load(Ordering::Relaxed) {
             return Err(TranscribeError::Aborted);
@@ -194,14 +239,25 @@ impl Model {
         for seg in state.as_iter() {
             let mut toks = Vec::new();
             for i in 0..seg.n_tokens() {
-                let Some(tok) = seg.get_token(i) else { continue };
+                let Some(tok) = seg.get_token(i) else {
+                    continue;
+                };
                 if tok.token_id() >= eot {
                     continue; // timestamps, language and task markers
                 }
                 let data = tok.token_data();
-                let text = tok.to_str_lossy().map(|c| c.into_owned()).unwrap_or_default();
+                let text = tok
+                    .to_str_lossy()
+                    .map(|c| c.into_owned())
+                    .unwrap_or_default();
                 let dtw = (data.t_dtw >= 0).then(|| from_centis(data.t_dtw));
-                toks.push(Token { text, t0: from_centis(data.t0), t1: from_centis(data.t1), dtw, p: data.p });
+                toks.push(Token {
+                    text,
+                    t0: from_centis(data.t0),
+                    t1: from_centis(data.t1),
+                    dtw,
+                    p: data.p,
+                });
             }
             for w in tokens_to_words(&toks) {
                 words.push(Word {
@@ -234,7 +290,8 @@ impl Chunk {
         for (s, e) in &self.parts {
             let a = (frame_floor(*s, rate).0 as usize).min(samples.len());
             let b = (frame_floor(*e, rate).0 as usize).min(samples.len());
-            let mut x = crate::audio::resample::to_16k(&samples[a..b], rate).map_err(|e| TranscribeError::Whisper(e.to_string()))?;
+            let mut x = crate::audio::resample::to_16k(&samples[a..b], rate)
+                .map_err(|e| TranscribeError::Whisper(e.to_string()))?;
             x.resize(((e.0 - s.0) * 16) as usize, 0.0);
             out.extend_from_slice(&x);
         }
@@ -277,7 +334,8 @@ pub fn plan_chunks(regions: &[Region], total: Ms) -> Vec<Chunk> {
                     continue;
                 }
             } else if len + GAP_KEEP_MS + (e.0 - s.0) <= CHUNK_MAX_MS {
-                cur.parts.push((last_end, Ms(last_end.0 + GAP_KEEP_MS).min(s)));
+                cur.parts
+                    .push((last_end, Ms(last_end.0 + GAP_KEEP_MS).min(s)));
                 cur.parts.push((s, e));
                 continue;
             }
@@ -286,7 +344,9 @@ pub fn plan_chunks(regions: &[Region], total: Ms) -> Vec<Chunk> {
         // A single region longer than a chunk is cut into chunk-sized pieces.
         let mut a = s;
         while e.0 - a.0 > CHUNK_MAX_MS {
-            chunks.push(Chunk { parts: vec![(a, Ms(a.0 + CHUNK_MAX_MS))] });
+            chunks.push(Chunk {
+                parts: vec![(a, Ms(a.0 + CHUNK_MAX_MS))],
+            });
             a = Ms(a.0 + CHUNK_MAX_MS);
         }
         cur.parts.push((a, e));
@@ -351,11 +411,19 @@ pub fn tokens_to_words(tokens: &[Token]) -> Vec<Word> {
                 let prev = aligned.last().map(|p| p.t1).unwrap_or(at);
                 (prev, prev)
             } else {
-                let next = tokens[i + 1..].iter().find(|n| !n.text.trim().chars().all(|c| c.is_ascii_punctuation())).and_then(|n| n.dtw);
+                let next = tokens[i + 1..]
+                    .iter()
+                    .find(|n| !n.text.trim().chars().all(|c| c.is_ascii_punctuation()))
+                    .and_then(|n| n.dtw);
                 let next = next.unwrap_or(Ms(at.0 + DTW_WORD_TAIL_MS));
                 (at, Ms(next.0.clamp(at.0, at.0 + DTW_WORD_TAIL_MS)))
             };
-            aligned.push(Token { t0, t1, dtw: None, ..t.clone() });
+            aligned.push(Token {
+                t0,
+                t1,
+                dtw: None,
+                ..t.clone()
+            });
         }
         return tokens_to_words(&aligned);
     }
@@ -370,7 +438,15 @@ pub fn tokens_to_words(tokens: &[Token]) -> Vec<Word> {
             continue;
         }
         if starts_word {
-            words.push((Word { text: piece.to_string(), start: t.t0, end: t.t1.max(t.t0), prob: t.p }, 1));
+            words.push((
+                Word {
+                    text: piece.to_string(),
+                    start: t.t0,
+                    end: t.t1.max(t.t0),
+                    prob: t.p,
+                },
+                1,
+            ));
         } else if let Some((w, n)) = words.last_mut() {
             w.text.push_str(piece);
             w.end = w.end.max(t.t1);
@@ -392,12 +468,24 @@ mod tests {
     use super::*;
 
     fn tok(text: &str, t0: u64, t1: u64) -> Token {
-        Token { text: text.into(), t0: Ms(t0), t1: Ms(t1), dtw: None, p: 0.5 }
+        Token {
+            text: text.into(),
+            t0: Ms(t0),
+            t1: Ms(t1),
+            dtw: None,
+            p: 0.5,
+        }
     }
 
     #[test]
     fn alignment_times_replace_token_times_when_every_token_has_one() {
-        let mut toks = [tok(" card", 0, 100), tok(" 45", 100, 200), tok("39", 200, 300), tok(".", 300, 300), tok(" Thanks", 300, 400)];
+        let mut toks = [
+            tok(" card", 0, 100),
+            tok(" 45", 100, 200),
+            tok("39", 200, 300),
+            tok(".", 300, 300),
+            tok(" Thanks", 300, 400),
+        ];
         for (t, at) in toks.iter_mut().zip([1_000, 1_400, 1_700, 3_000, 3_000]) {
             t.dtw = Some(Ms(at));
         }
@@ -405,7 +493,10 @@ mod tests {
         assert_eq!((w[0].start, w[0].end), (Ms(1_000), Ms(1_400)));
         // "4539." ends where the next word is aligned, but no more than the tail past its own
         // time; the full stop, aligned after the pause, does not stretch it.
-        assert_eq!((w[1].text.as_str(), w[1].start, w[1].end), ("4539.", Ms(1_400), Ms(1_700 + DTW_WORD_TAIL_MS)));
+        assert_eq!(
+            (w[1].text.as_str(), w[1].start, w[1].end),
+            ("4539.", Ms(1_400), Ms(1_700 + DTW_WORD_TAIL_MS))
+        );
         // One token without an alignment time: whisper's times for the lot.
         toks[1].dtw = None;
         assert_eq!(tokens_to_words(&toks)[0].start, Ms(0));
@@ -413,13 +504,26 @@ mod tests {
 
     #[test]
     fn repetition_loops_are_recognised() {
-        let w = |t: &str| Word { text: t.into(), start: Ms(0), end: Ms(0), prob: 0.5 };
-        let lp: Vec<Word> = "go master new, ".repeat(6).split_whitespace().map(w).collect();
+        let w = |t: &str| Word {
+            text: t.into(),
+            start: Ms(0),
+            end: Ms(0),
+            prob: 0.5,
+        };
+        let lp: Vec<Word> = "go master new, "
+            .repeat(6)
+            .split_whitespace()
+            .map(w)
+            .collect();
         assert!(looping(&lp));
         let fives: Vec<Word> = std::iter::repeat_n("5-0,", 9).map(w).collect();
         assert!(looping(&fives));
         assert!(looping(&[w(&format!("54{}", "-0".repeat(30)))]));
-        let card: Vec<Word> = "four five three nine one four eight eight oh three four three six four six seven".split(' ').map(w).collect();
+        let card: Vec<Word> =
+            "four five three nine one four eight eight oh three four three six four six seven"
+                .split(' ')
+                .map(w)
+                .collect();
         assert!(!looping(&card));
         let ack: Vec<Word> = "yes yes yes go on".split(' ').map(w).collect();
         assert!(!looping(&ack));
@@ -427,7 +531,13 @@ mod tests {
 
     #[test]
     fn pieces_and_punctuation_join_the_word_before() {
-        let w = tokens_to_words(&[tok(" My", 0, 100), tok(" card", 100, 300), tok(" 45", 300, 400), tok("39", 400, 500), tok(",", 500, 500)]);
+        let w = tokens_to_words(&[
+            tok(" My", 0, 100),
+            tok(" card", 100, 300),
+            tok(" 45", 300, 400),
+            tok("39", 400, 500),
+            tok(",", 500, 500),
+        ]);
         let texts: Vec<_> = w.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["My", "card", "4539,"]);
         assert_eq!((w[2].start, w[2].end), (Ms(300), Ms(500)));
@@ -436,8 +546,14 @@ mod tests {
     #[test]
     fn chunks_squeeze_long_pauses_and_map_times_back() {
         let regions = [
-            Region { start: Ms(10_000), end: Ms(12_000) },
-            Region { start: Ms(30_000), end: Ms(31_000) },
+            Region {
+                start: Ms(10_000),
+                end: Ms(12_000),
+            },
+            Region {
+                start: Ms(30_000),
+                end: Ms(31_000),
+            },
         ];
         let chunks = plan_chunks(&regions, Ms(60_000));
         assert_eq!(chunks.len(), 1);
@@ -451,17 +567,28 @@ mod tests {
     #[test]
     fn chunks_never_exceed_the_whisper_window() {
         let regions: Vec<Region> = (0..100)
-            .map(|i| Region { start: Ms(i * 3_000), end: Ms(i * 3_000 + 2_000) })
+            .map(|i| Region {
+                start: Ms(i * 3_000),
+                end: Ms(i * 3_000 + 2_000),
+            })
             .collect();
         let chunks = plan_chunks(&regions, Ms(400_000));
         assert!(chunks.iter().all(|c| c.len_ms() <= CHUNK_MAX_MS));
         // Every voiced millisecond is in some chunk.
         for r in &regions {
             for t in [r.start.0, r.end.0 - 1] {
-                assert!(chunks.iter().any(|c| c.parts.iter().any(|(s, e)| s.0 <= t && t < e.0)), "{t}");
+                assert!(
+                    chunks
+                        .iter()
+                        .any(|c| c.parts.iter().any(|(s, e)| s.0 <= t && t < e.0)),
+                    "{t}"
+                );
             }
         }
-        let long = [Region { start: Ms(0), end: Ms(70_000) }];
+        let long = [Region {
+            start: Ms(0),
+            end: Ms(70_000),
+        }];
         let chunks = plan_chunks(&long, Ms(70_000));
         assert!(chunks.iter().all(|c| c.len_ms() <= CHUNK_MAX_MS));
         assert_eq!(chunks.iter().map(|c| c.len_ms()).sum::<u64>(), 70_000);

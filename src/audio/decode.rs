@@ -14,7 +14,10 @@ use symphonia::core::probe::Hint;
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     #[error("{path}: cannot open: {source}")]
-    Open { path: String, source: std::io::Error },
+    Open {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: not a recognised audio file ({cause})")]
     NotAudio { path: String, cause: String },
     #[error("{path}: unsupported codec: {cause}")]
@@ -22,7 +25,11 @@ pub enum DecodeError {
     #[error("{path}: corrupt audio: {cause}")]
     Corrupt { path: String, cause: String },
     #[error("{path}: truncated: header promises {expected} frames, file holds {got}")]
-    Truncated { path: String, expected: u64, got: u64 },
+    Truncated {
+        path: String,
+        expected: u64,
+        got: u64,
+    },
     #[error("{path}: no audio samples")]
     Empty { path: String },
 }
@@ -40,7 +47,10 @@ pub struct SourceSpec {
 
 impl SourceSpec {
     pub fn is_lossy(&self) -> bool {
-        matches!(self.codec.as_str(), "mp3" | "mp2" | "mp1" | "aac" | "vorbis" | "opus")
+        matches!(
+            self.codec.as_str(),
+            "mp3" | "mp2" | "mp1" | "aac" | "vorbis" | "opus"
+        )
     }
 }
 
@@ -68,16 +78,25 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
         hint.with_extension(ext);
     }
     // Gapless trims encoder delay and padding, so MP3/AAC outputs keep the input's length.
-    let fmt_opts = FormatOptions { enable_gapless: true, ..Default::default() };
+    let fmt_opts = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
     let probed = symphonia::default::get_probe()
         .format(&hint, mss, &fmt_opts, &MetadataOptions::default())
-        .map_err(|e| DecodeError::NotAudio { path: p(), cause: e.to_string() })?;
+        .map_err(|e| DecodeError::NotAudio {
+            path: p(),
+            cause: e.to_string(),
+        })?;
     let mut format = probed.format;
     let track = format
         .tracks()
         .iter()
         .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
-        .ok_or_else(|| DecodeError::NotAudio { path: p(), cause: "no audio track".into() })?
+        .ok_or_else(|| DecodeError::NotAudio {
+            path: p(),
+            cause: "no audio track".into(),
+        })?
         .clone();
     let params = &track.codec_params;
     let registry = symphonia::default::get_codecs();
@@ -87,7 +106,10 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
         .unwrap_or_else(|| format!("{:?}", params.codec));
     let mut decoder = registry
         .make(params, &DecoderOptions::default())
-        .map_err(|e| DecodeError::Unsupported { path: p(), cause: e.to_string() })?;
+        .map_err(|e| DecodeError::Unsupported {
+            path: p(),
+            cause: e.to_string(),
+        })?;
     let expected_frames = params.n_frames;
     let mut sample_rate = params.sample_rate;
     let mut channels: Vec<Vec<f32>> = Vec::new();
@@ -99,7 +121,12 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
             // symphonia reports the end of a stream as an unexpected EOF.
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(SymError::ResetRequired) => break,
-            Err(e) => return Err(DecodeError::Corrupt { path: p(), cause: e.to_string() }),
+            Err(e) => {
+                return Err(DecodeError::Corrupt {
+                    path: p(),
+                    cause: e.to_string(),
+                })
+            }
         };
         if packet.track_id() != track.id {
             continue;
@@ -107,7 +134,12 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
         let decoded = match decoder.decode(&packet) {
             Ok(d) => d,
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(DecodeError::Corrupt { path: p(), cause: e.to_string() }),
+            Err(e) => {
+                return Err(DecodeError::Corrupt {
+                    path: p(),
+                    cause: e.to_string(),
+                })
+            }
         };
         let spec = *decoded.spec();
         let n_ch = spec.channels.count();
@@ -143,12 +175,19 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
     if let Some(expected) = expected_frames {
         let lossless = codec.starts_with("pcm") || codec == "flac";
         if lossless && got < expected {
-            return Err(DecodeError::Truncated { path: p(), expected, got });
+            return Err(DecodeError::Truncated {
+                path: p(),
+                expected,
+                got,
+            });
         }
     }
     let sample_rate = sample_rate
         .filter(|r| *r > 0)
-        .ok_or_else(|| DecodeError::Corrupt { path: p(), cause: "no sample rate".into() })?;
+        .ok_or_else(|| DecodeError::Corrupt {
+            path: p(),
+            cause: "no sample rate".into(),
+        })?;
     Ok(Decoded {
         spec: SourceSpec {
             codec,

@@ -2,9 +2,9 @@
 //! FLAC out, lossy inputs come out as 16-bit WAV or, on request, FLAC.
 
 use crate::audio::decode::Decoded;
-use crate::plan::Span;
 use crate::audio::redact::{redact_planar, Fill};
 use crate::audio::wav;
+use crate::plan::Span;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +15,9 @@ pub enum EncodeError {
     Io(#[from] std::io::Error),
     #[error("WAV layout: {0}")]
     Wav(#[from] wav::WavError),
-    #[error("WAV data holds {wav} frames but decoding gave {decoded}: refusing to guess the timeline")]
+    #[error(
+        "WAV data holds {wav} frames but decoding gave {decoded}: refusing to guess the timeline"
+    )]
     FrameMismatch { wav: u64, decoded: u64 },
     #[error("FLAC encoder: {0}")]
     Flac(String),
@@ -33,7 +35,9 @@ pub enum LossyAs {
 pub enum Output {
     /// A byte copy of the input WAV with the spans rewritten.
     WavCopy(wav::Layout),
-    Flac { bits: u32 },
+    Flac {
+        bits: u32,
+    },
     Pcm16Wav,
 }
 
@@ -60,7 +64,10 @@ pub fn choose(input: &Path, decoded: &Decoded, lossy_as: LossyAs) -> Result<Outp
     if codec.starts_with("pcm") {
         let layout = wav::read_layout(input)?;
         if layout.frames() != decoded.frames() {
-            return Err(EncodeError::FrameMismatch { wav: layout.frames(), decoded: decoded.frames() });
+            return Err(EncodeError::FrameMismatch {
+                wav: layout.frames(),
+                decoded: decoded.frames(),
+            });
         }
         return Ok(Output::WavCopy(layout));
     }
@@ -76,7 +83,14 @@ pub fn choose(input: &Path, decoded: &Decoded, lossy_as: LossyAs) -> Result<Outp
 
 /// Writes the redacted recording to `out`. `decoded` is redacted in place when the output is
 /// re-encoded (it is our copy, never the input).
-pub fn write(input: &Path, output: &Output, decoded: &mut Decoded, spans: &[Span], fill: &Fill, out: &mut File) -> Result<(), EncodeError> {
+pub fn write(
+    input: &Path,
+    output: &Output,
+    decoded: &mut Decoded,
+    spans: &[Span],
+    fill: &Fill,
+    out: &mut File,
+) -> Result<(), EncodeError> {
     match output {
         Output::WavCopy(layout) => wav::write_redacted_copy(input, layout, out, spans, fill)?,
         Output::Pcm16Wav => {
@@ -109,11 +123,18 @@ fn flac_bytes(channels: &[Vec<f32>], bits: u32, rate: u32) -> Result<Vec<u8>, En
     let config = flacenc::config::Encoder::default()
         .into_verified()
         .map_err(|e| EncodeError::Flac(format!("{e:?}")))?;
-    let source = flacenc::source::MemSource::from_samples(&interleaved, channels.len(), bits as usize, rate as usize);
+    let source = flacenc::source::MemSource::from_samples(
+        &interleaved,
+        channels.len(),
+        bits as usize,
+        rate as usize,
+    );
     let stream = flacenc::encode_with_fixed_block_size(&config, source, config.block_size)
         .map_err(|e| EncodeError::Flac(format!("{e:?}")))?;
     let mut sink = flacenc::bitsink::ByteSink::new();
-    stream.write(&mut sink).map_err(|e| EncodeError::Flac(format!("{e:?}")))?;
+    stream
+        .write(&mut sink)
+        .map_err(|e| EncodeError::Flac(format!("{e:?}")))?;
     let mut bytes = sink.as_slice().to_vec();
     fix_streaminfo_min_block(&mut bytes);
     Ok(bytes)
@@ -126,7 +147,10 @@ fn fix_streaminfo_min_block(bytes: &mut [u8]) {
     // "fLaC", a 4-byte block header whose type (low 7 bits) is 0 = STREAMINFO, then
     // min block size (u16 BE) at 8 and max block size at 10.
     if bytes.len() >= 12 && &bytes[..4] == b"fLaC" && bytes[4] & 0x7F == 0 {
-        let (min, max) = (u16::from_be_bytes([bytes[8], bytes[9]]), u16::from_be_bytes([bytes[10], bytes[11]]));
+        let (min, max) = (
+            u16::from_be_bytes([bytes[8], bytes[9]]),
+            u16::from_be_bytes([bytes[10], bytes[11]]),
+        );
         if min < max {
             bytes[8] = bytes[10];
             bytes[9] = bytes[11];
@@ -142,7 +166,9 @@ mod tests {
     fn flacenc_242_short_last_block_still_decodes_exactly() {
         // https://github.com/yotarok/flacenc-rs/issues/242: 8000 samples is not a multiple
         // of the 4096 block size, so the last block is short.
-        let ch: Vec<Vec<f32>> = vec![(0..8000).map(|i| ((i as f32 * 0.05).sin() * 16000.0).round() / 32768.0).collect()];
+        let ch: Vec<Vec<f32>> = vec![(0..8000)
+            .map(|i| ((i as f32 * 0.05).sin() * 16000.0).round() / 32768.0)
+            .collect()];
         let bytes = flac_bytes(&ch, 16, 8000).unwrap();
         assert!(bytes.len() > 100, "{}", bytes.len());
         assert_eq!(&bytes[..4], b"fLaC");

@@ -52,7 +52,9 @@ impl Fill {
 pub fn redact_planar(channels: &mut [Vec<f32>], spans: &[Span], fill: &Fill) {
     for span in spans {
         for &c in &span.channels {
-            let Some(ch) = channels.get_mut(c as usize) else { continue };
+            let Some(ch) = channels.get_mut(c as usize) else {
+                continue;
+            };
             let end = span.end.0.min(ch.len() as u64);
             for f in span.start.0..end {
                 let x = ch[f as usize];
@@ -68,11 +70,21 @@ mod tests {
     use crate::units::Frame;
 
     fn span(a: u64, b: u64, channels: Vec<u16>) -> Span {
-        Span { start: Frame(a), end: Frame(b), channels, kinds: vec![] }
+        Span {
+            start: Frame(a),
+            end: Frame(b),
+            channels,
+            kinds: vec![],
+        }
     }
 
     fn mute(fade: u64) -> Fill {
-        Fill { mode: Mode::Mute, fade_frames: fade, tone_step: 0.0, tone_amp: 0.0 }
+        Fill {
+            mode: Mode::Mute,
+            fade_frames: fade,
+            tone_step: 0.0,
+            tone_amp: 0.0,
+        }
     }
 
     #[test]
@@ -106,7 +118,13 @@ mod tests {
 
     #[test]
     fn tone_mode_replaces_speech_with_a_quiet_tone() {
-        let p = crate::policy::Policy { redact: crate::policy::RedactPolicy { mode: Mode::Tone, ..Default::default() }, ..Default::default() };
+        let p = crate::policy::Policy {
+            redact: crate::policy::RedactPolicy {
+                mode: Mode::Tone,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         let fill = Fill::from_policy(&p, 8000);
         let mut ch = vec![vec![0.9f32; 8000]];
         redact_planar(&mut ch, &[span(0, 8000, vec![0])], &fill);

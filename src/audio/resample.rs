@@ -25,7 +25,10 @@ pub fn to_16k(input: &[f32], rate: u32) -> Result<Vec<f32>, ResampleError> {
     }
     let want = (input.len() as u128 * WHISPER_RATE as u128).div_ceil(rate as u128) as usize;
     let mut rs = FftFixedIn::<f32>::new(rate as usize, WHISPER_RATE as usize, CHUNK_IN, 2, 1)
-        .map_err(|e| ResampleError::Setup { rate, cause: e.to_string() })?;
+        .map_err(|e| ResampleError::Setup {
+            rate,
+            cause: e.to_string(),
+        })?;
     let delay = rs.output_delay();
     let mut out = Vec::with_capacity(want + delay + rs.output_frames_max());
     let mut outbuf = rs.output_buffer_allocate(true);
@@ -65,7 +68,9 @@ pub fn to_16k(input: &[f32], rate: u32) -> Result<Vec<f32>, ResampleError> {
 pub fn mix(channels: &[Vec<f32>]) -> Vec<f32> {
     let n = channels.first().map(|c| c.len()).unwrap_or(0);
     let k = channels.len().max(1) as f32;
-    (0..n).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() / k).collect()
+    (0..n)
+        .map(|i| channels.iter().map(|c| c[i]).sum::<f32>() / k)
+        .collect()
 }
 
 #[cfg(test)]
@@ -113,7 +118,10 @@ mod tests {
         }
         let y = to_16k(&x, 8000).unwrap();
         let first_loud = y.iter().position(|v| v.abs() > 0.3).unwrap();
-        assert!((first_loud as i64 - 16000).abs() <= 16, "burst moved to {first_loud}");
+        assert!(
+            (first_loud as i64 - 16000).abs() <= 16,
+            "burst moved to {first_loud}"
+        );
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub struct Region {
 }
 
 fn frame_db(frame: &[f32]) -> f32 {
-    let e = frame.iter().map(|s| (*s as f64) * (*s as f64)).sum::<f64>() / frame.len().max(1) as f64;
+    let e =
+        frame.iter().map(|s| (*s as f64) * (*s as f64)).sum::<f64>() / frame.len().max(1) as f64;
     (10.0 * (e + 1e-12).log10()) as f32
 }
 
@@ -104,7 +105,6 @@ pub fn snap_end(regions: &[Region], end: Ms, max: Ms) -> Ms {
 mod tests {
     use super::*;
 
-
     fn signal_at(rate: u32, parts: &[(f32, f32)]) -> Vec<f32> {
         // (seconds, amplitude): a 300 Hz tone at that amplitude, 0 = silence.
         let mut out = Vec::new();
@@ -126,7 +126,10 @@ mod tests {
             let x = signal_at(rate, &[(1.0, 0.0), (1.0, 0.3), (1.0, 0.0)]);
             let r = voiced_regions(&x, rate);
             assert_eq!(r.len(), 1, "{rate}: {r:?}");
-            assert!((r[0].start.0 as i64 - 1000).abs() <= 21 && (r[0].end.0 as i64 - 2000).abs() <= 21, "{rate}: {r:?}");
+            assert!(
+                (r[0].start.0 as i64 - 1000).abs() <= 21 && (r[0].end.0 as i64 - 2000).abs() <= 21,
+                "{rate}: {r:?}"
+            );
         }
     }
 
@@ -142,7 +145,15 @@ mod tests {
 
     #[test]
     fn short_gaps_are_bridged_and_clicks_dropped() {
-        let x = signal(&[(0.5, 0.0), (0.5, 0.3), (0.1, 0.0), (0.5, 0.3), (0.5, 0.0), (0.02, 0.5), (1.0, 0.0)]);
+        let x = signal(&[
+            (0.5, 0.0),
+            (0.5, 0.3),
+            (0.1, 0.0),
+            (0.5, 0.3),
+            (0.5, 0.0),
+            (0.02, 0.5),
+            (1.0, 0.0),
+        ]);
         let r = voiced_regions(&x, 16000);
         assert_eq!(r.len(), 1, "{r:?}");
     }
@@ -156,7 +167,10 @@ mod tests {
 
     #[test]
     fn snapping_moves_outwards_only_and_within_limit() {
-        let r = [Region { start: Ms(1000), end: Ms(3000) }];
+        let r = [Region {
+            start: Ms(1000),
+            end: Ms(3000),
+        }];
         assert_eq!(snap_start(&r, Ms(1800), Ms(600)), Ms(1200));
         assert_eq!(snap_start(&r, Ms(1300), Ms(600)), Ms(1000));
         assert_eq!(snap_end(&r, Ms(2800), Ms(600)), Ms(3000));

@@ -2,8 +2,8 @@
 //! redacted frames rewritten, so headers, metadata chunks and every sample outside a span stay
 //! bit-identical, for PCM of any width, IEEE float, G.711 µ-law and A-law alike.
 
-use crate::plan::Span;
 use crate::audio::redact::Fill;
+use crate::plan::Span;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -62,8 +62,12 @@ impl Encoding {
         match self {
             Encoding::PcmU8 => (b[0] as f32 - 128.0) / 128.0,
             Encoding::PcmS16 => i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0,
-            Encoding::PcmS24 => (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0,
-            Encoding::PcmS32 => (i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64 / 2_147_483_648.0) as f32,
+            Encoding::PcmS24 => {
+                (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+            }
+            Encoding::PcmS32 => {
+                (i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64 / 2_147_483_648.0) as f32
+            }
             Encoding::Float32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
             Encoding::Float64 => f64::from_le_bytes(b[..8].try_into().unwrap_or([0; 8])) as f32,
             Encoding::MuLaw => mulaw_decode(b[0]) as f32 / 32768.0,
@@ -80,11 +84,15 @@ impl Encoding {
             Encoding::PcmU8 => out[0] = ((x * 128.0).trunc() + 128.0).clamp(0.0, 255.0) as u8,
             Encoding::PcmS16 => out[..2].copy_from_slice(&i16v(x).to_le_bytes()),
             Encoding::PcmS24 => {
-                let v = (x as f64 * 8_388_608.0).trunc().clamp(-8_388_608.0, 8_388_607.0) as i32;
+                let v = (x as f64 * 8_388_608.0)
+                    .trunc()
+                    .clamp(-8_388_608.0, 8_388_607.0) as i32;
                 out[..3].copy_from_slice(&v.to_le_bytes()[..3]);
             }
             Encoding::PcmS32 => {
-                let v = (x as f64 * 2_147_483_648.0).trunc().clamp(-2_147_483_648.0, 2_147_483_647.0) as i32;
+                let v = (x as f64 * 2_147_483_648.0)
+                    .trunc()
+                    .clamp(-2_147_483_648.0, 2_147_483_647.0) as i32;
                 out[..4].copy_from_slice(&v.to_le_bytes());
             }
             Encoding::Float32 => out[..4].copy_from_slice(&x.to_le_bytes()),
@@ -93,7 +101,13 @@ impl Encoding {
             // A-law has no zero: its quietest codes are +8 and -8. A muted sample keeps the
             // sign of its original (x * 0.0 is -0.0 for a negative x), so silence never flips
             // a sample's sign, which a fidelity check would count as an alteration.
-            Encoding::ALaw => out[0] = alaw_encode(if i16v(x) == 0 && x.is_sign_negative() { -1 } else { i16v(x) }),
+            Encoding::ALaw => {
+                out[0] = alaw_encode(if i16v(x) == 0 && x.is_sign_negative() {
+                    -1
+                } else {
+                    i16v(x)
+                })
+            }
         }
     }
 }
@@ -129,7 +143,11 @@ pub fn read_layout(path: &Path) -> Result<Layout, WavError> {
     loop {
         let mut ch = [0u8; 8];
         if f.read_exact(&mut ch).is_err() {
-            return Err(WavError::Missing(if fmt.is_some() { "data" } else { "fmt" }));
+            return Err(WavError::Missing(if fmt.is_some() {
+                "data"
+            } else {
+                "fmt"
+            }));
         }
         let size = u32::from_le_bytes([ch[4], ch[5], ch[6], ch[7]]) as u64;
         let body = pos + 8;
@@ -151,7 +169,8 @@ pub fn read_layout(path: &Path) -> Result<Layout, WavError> {
                 fmt = Some((tag, channels, rate, align, bits));
             }
             b"data" => {
-                let (tag, channels, sample_rate, block_align, bits) = fmt.ok_or(WavError::Missing("fmt"))?;
+                let (tag, channels, sample_rate, block_align, bits) =
+                    fmt.ok_or(WavError::Missing("fmt"))?;
                 let encoding = match (tag, bits) {
                     (1, 8) => Encoding::PcmU8,
                     (1, 16) => Encoding::PcmS16,
@@ -167,8 +186,19 @@ pub fn read_layout(path: &Path) -> Result<Layout, WavError> {
                     return Err(WavError::Unsupported { tag, bits });
                 }
                 // Streaming recorders leave the size at 0 or 0xFFFFFFFF: the data runs to the end.
-                let data_len = if size == 0 || body + size > file_len { file_len - body } else { size };
-                return Ok(Layout { encoding, channels, sample_rate, block_align, data_offset: body, data_len });
+                let data_len = if size == 0 || body + size > file_len {
+                    file_len - body
+                } else {
+                    size
+                };
+                return Ok(Layout {
+                    encoding,
+                    channels,
+                    sample_rate,
+                    block_align,
+                    data_offset: body,
+                    data_len,
+                });
             }
             _ => {}
         }
@@ -178,7 +208,13 @@ pub fn read_layout(path: &Path) -> Result<Layout, WavError> {
 }
 
 /// Copies `input` to `out` and redacts `spans` in the copy.
-pub fn write_redacted_copy(input: &Path, layout: &Layout, out: &mut File, spans: &[Span], fill: &Fill) -> Result<(), WavError> {
+pub fn write_redacted_copy(
+    input: &Path,
+    layout: &Layout,
+    out: &mut File,
+    spans: &[Span],
+    fill: &Fill,
+) -> Result<(), WavError> {
     let mut src = File::open(input)?;
     out.set_len(0)?;
     out.seek(SeekFrom::Start(0))?;
@@ -220,7 +256,10 @@ pub fn write_pcm16(out: &mut impl Write, channels: &[Vec<f32>], rate: u32) -> io
     let frames = channels.first().map(|c| c.len()).unwrap_or(0);
     let data_len = frames as u64 * n_ch as u64 * 2;
     if data_len > u32::MAX as u64 - 36 {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "audio too long for a WAV file"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "audio too long for a WAV file",
+        ));
     }
     let mut h = Vec::with_capacity(44);
     h.extend_from_slice(b"RIFF");
@@ -293,7 +332,11 @@ pub fn alaw_encode(x: i16) -> u8 {
         v = -v - 1;
     }
     v >>= 3;
-    let seg = if v >= 0x20 { (32 - (v >> 5).leading_zeros() as i32).min(8) } else { 0 };
+    let seg = if v >= 0x20 {
+        (32 - (v >> 5).leading_zeros() as i32).min(8)
+    } else {
+        0
+    };
     let out = if seg >= 8 {
         0x7F
     } else {
@@ -353,9 +396,18 @@ mod tests {
 
     #[test]
     fn pcm_encodings_round_trip_exactly() {
-        for enc in [Encoding::PcmU8, Encoding::PcmS16, Encoding::PcmS24, Encoding::Float32] {
+        for enc in [
+            Encoding::PcmU8,
+            Encoding::PcmS16,
+            Encoding::PcmS24,
+            Encoding::Float32,
+        ] {
             let mut b = [0u8; 8];
-            for raw in [[0x01u8, 0x80, 0x7F, 0x00, 0, 0, 0, 0], [0xFF, 0xFF, 0x7F, 0x12, 0, 0, 0, 0], [0x00, 0x00, 0x80, 0x80, 0, 0, 0, 0]] {
+            for raw in [
+                [0x01u8, 0x80, 0x7F, 0x00, 0, 0, 0, 0],
+                [0xFF, 0xFF, 0x7F, 0x12, 0, 0, 0, 0],
+                [0x00, 0x00, 0x80, 0x80, 0, 0, 0, 0],
+            ] {
                 let n = enc.bytes();
                 let x = enc.decode(&raw[..n]);
                 enc.encode(x, &mut b[..n]);

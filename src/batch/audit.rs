@@ -3,7 +3,10 @@
 //! glob. Rows carry kinds, times, confidences and hashes, never the sensitive text.
 
 use crate::batch::fsio::AtomicFile;
-use arrow_array::builder::{Float32Builder, StringBuilder, TimestampMillisecondBuilder, UInt16Builder, UInt32Builder, UInt64Builder};
+use arrow_array::builder::{
+    Float32Builder, StringBuilder, TimestampMillisecondBuilder, UInt16Builder, UInt32Builder,
+    UInt64Builder,
+};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -22,7 +25,10 @@ pub enum AuditError {
     #[error("{path}: {cause}")]
     Parquet { path: String, cause: String },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,7 +168,11 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
         s("tool_version", false),
         s("host", false),
         s("user", false),
-        Field::new("started_at", DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), false),
+        Field::new(
+            "started_at",
+            DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+            false,
+        ),
         Field::new("elapsed_ms", DataType::UInt64, false),
     ]);
     RecordBatch::try_new(
@@ -172,8 +182,12 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.run_id.clone())),
             col!(rows, UInt32Builder, |r: &&FileRow| Some(r.schema_version)),
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.shard.clone())),
-            col!(rows, StringBuilder, |r: &&FileRow| Some(r.input_path.clone())),
-            col!(rows, StringBuilder, |r: &&FileRow| Some(r.input_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(
+                r.input_path.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(
+                r.input_sha256.clone()
+            )),
             col!(rows, StringBuilder, |r: &&FileRow| r.output_path.clone()),
             col!(rows, StringBuilder, |r: &&FileRow| r.output_sha256.clone()),
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.status.as_str())),
@@ -186,9 +200,15 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
             col!(rows, UInt64Builder, |r: &&FileRow| Some(r.redacted_ms)),
             col!(rows, UInt32Builder, |r: &&FileRow| Some(r.findings)),
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.model.clone())),
-            col!(rows, StringBuilder, |r: &&FileRow| Some(r.model_sha256.clone())),
-            col!(rows, StringBuilder, |r: &&FileRow| Some(r.policy_sha256.clone())),
-            col!(rows, StringBuilder, |r: &&FileRow| Some(r.tool_version.clone())),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(
+                r.model_sha256.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(
+                r.policy_sha256.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(
+                r.tool_version.clone()
+            )),
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.host.clone())),
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.user.clone())),
             ts,
@@ -217,20 +237,40 @@ fn redactions_batch(rows: &[&RedactionRow]) -> Result<RecordBatch, arrow_schema:
     RecordBatch::try_new(
         Arc::new(schema),
         vec![
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.file_id.clone())),
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.run_id.clone())),
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.input_path.clone())),
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.input_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.file_id.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.run_id.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.input_path.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.input_sha256.clone()
+            )),
             col!(rows, UInt16Builder, |r: &&RedactionRow| r.channel),
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.kind.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.kind.clone()
+            )),
             col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.start_ms)),
             col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.end_ms)),
-            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.muted_start_ms)),
-            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(r.muted_end_ms)),
+            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(
+                r.muted_start_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&RedactionRow| Some(
+                r.muted_end_ms
+            )),
             col!(rows, Float32Builder, |r: &&RedactionRow| Some(r.confidence)),
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.detector.clone())),
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.rule.clone())),
-            col!(rows, StringBuilder, |r: &&RedactionRow| Some(r.policy_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.detector.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.rule.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&RedactionRow| Some(
+                r.policy_sha256.clone()
+            )),
         ],
     )
 }
@@ -250,26 +290,45 @@ fn transcripts_batch(rows: &[&TranscriptRow]) -> Result<RecordBatch, arrow_schem
     RecordBatch::try_new(
         Arc::new(schema),
         vec![
-            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.file_id.clone())),
-            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.run_id.clone())),
-            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.input_path.clone())),
-            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.input_sha256.clone())),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(
+                r.file_id.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(
+                r.run_id.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(
+                r.input_path.clone()
+            )),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(
+                r.input_sha256.clone()
+            )),
             col!(rows, UInt16Builder, |r: &&TranscriptRow| Some(r.channel)),
             col!(rows, UInt32Builder, |r: &&TranscriptRow| Some(r.segment)),
             col!(rows, UInt64Builder, |r: &&TranscriptRow| Some(r.start_ms)),
             col!(rows, UInt64Builder, |r: &&TranscriptRow| Some(r.end_ms)),
-            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(r.text.clone())),
+            col!(rows, StringBuilder, |r: &&TranscriptRow| Some(
+                r.text.clone()
+            )),
         ],
     )
 }
 
 fn write_part(path: &Path, batch: RecordBatch) -> Result<(), AuditError> {
-    let perr = |e: &dyn std::fmt::Display| AuditError::Parquet { path: path.display().to_string(), cause: e.to_string() };
-    let ioerr = |source| AuditError::Io { path: path.display().to_string(), source };
+    let perr = |e: &dyn std::fmt::Display| AuditError::Parquet {
+        path: path.display().to_string(),
+        cause: e.to_string(),
+    };
+    let ioerr = |source| AuditError::Io {
+        path: path.display().to_string(),
+        source,
+    };
     let mut f = AtomicFile::create(path).map_err(ioerr)?;
     {
-        let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-        let mut w = ArrowWriter::try_new(f.file(), batch.schema(), Some(props)).map_err(|e| perr(&e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .build();
+        let mut w =
+            ArrowWriter::try_new(f.file(), batch.schema(), Some(props)).map_err(|e| perr(&e))?;
         w.write(&batch).map_err(|e| perr(&e))?;
         w.close().map_err(|e| perr(&e))?;
     }
@@ -285,7 +344,9 @@ pub const TABLES: [&str; 3] = ["files", "redactions", "transcripts"];
 
 impl Dataset {
     pub fn new(out: &Path) -> Dataset {
-        Dataset { root: out.join("audit") }
+        Dataset {
+            root: out.join("audit"),
+        }
     }
 
     pub fn table_dir(&self, table: &str) -> PathBuf {
@@ -298,7 +359,12 @@ impl Dataset {
             .map(|rd| {
                 rd.flatten()
                     .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "parquet") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+                    .filter(|p| {
+                        p.extension().is_some_and(|e| e == "parquet")
+                            && !p
+                                .file_name()
+                                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -314,7 +380,10 @@ impl Dataset {
         let reds: Vec<&RedactionRow> = receipts.iter().flat_map(|r| r.redactions.iter()).collect();
         let trs: Vec<&TranscriptRow> = receipts.iter().flat_map(|r| r.transcripts.iter()).collect();
         let files: Vec<&FileRow> = receipts.iter().map(|r| &r.file).collect();
-        let arrow = |p: &Path, e: arrow_schema::ArrowError| AuditError::Parquet { path: p.display().to_string(), cause: e.to_string() };
+        let arrow = |p: &Path, e: arrow_schema::ArrowError| AuditError::Parquet {
+            path: p.display().to_string(),
+            cause: e.to_string(),
+        };
         let p = self.table_dir("redactions").join(&file);
         write_part(&p, redactions_batch(&reds).map_err(|e| arrow(&p, e))?)?;
         let p = self.table_dir("transcripts").join(&file);
@@ -324,20 +393,48 @@ impl Dataset {
     }
 
     /// Reads the named string columns of every `files` part.
-    pub fn read_file_columns(&self, columns: &[&str]) -> Result<Vec<Vec<Option<String>>>, AuditError> {
+    pub fn read_file_columns(
+        &self,
+        columns: &[&str],
+    ) -> Result<Vec<Vec<Option<String>>>, AuditError> {
         let mut rows = Vec::new();
         for part in self.parts("files") {
-            let perr = |e: &dyn std::fmt::Display| AuditError::Parquet { path: part.display().to_string(), cause: e.to_string() };
-            let f = std::fs::File::open(&part).map_err(|source| AuditError::Io { path: part.display().to_string(), source })?;
-            let reader = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| perr(&e))?.build().map_err(|e| perr(&e))?;
+            let perr = |e: &dyn std::fmt::Display| AuditError::Parquet {
+                path: part.display().to_string(),
+                cause: e.to_string(),
+            };
+            let f = std::fs::File::open(&part).map_err(|source| AuditError::Io {
+                path: part.display().to_string(),
+                source,
+            })?;
+            let reader = ParquetRecordBatchReaderBuilder::try_new(f)
+                .map_err(|e| perr(&e))?
+                .build()
+                .map_err(|e| perr(&e))?;
             for batch in reader {
                 let batch = batch.map_err(|e| perr(&e))?;
                 let cols: Vec<Option<&arrow_array::StringArray>> = columns
                     .iter()
-                    .map(|c| batch.column_by_name(c).and_then(|a| a.as_any().downcast_ref::<arrow_array::StringArray>()))
+                    .map(|c| {
+                        batch
+                            .column_by_name(c)
+                            .and_then(|a| a.as_any().downcast_ref::<arrow_array::StringArray>())
+                    })
                     .collect();
                 for i in 0..batch.num_rows() {
-                    rows.push(cols.iter().map(|c| c.and_then(|a| if a.is_valid(i) { Some(a.value(i).to_string()) } else { None })).collect());
+                    rows.push(
+                        cols.iter()
+                            .map(|c| {
+                                c.and_then(|a| {
+                                    if a.is_valid(i) {
+                                        Some(a.value(i).to_string())
+                                    } else {
+                                        None
+                                    }
+                                })
+                            })
+                            .collect(),
+                    );
                 }
             }
         }
@@ -404,9 +501,18 @@ mod tests {
     fn parts_round_trip_their_keys() {
         let d = tempfile::tempdir().unwrap();
         let ds = Dataset::new(d.path());
-        ds.write_parts("r1", &[sample_receipt("f1"), sample_receipt("f2")]).unwrap();
-        let rows = ds.read_file_columns(&["file_id", "status", "error"]).unwrap();
-        assert_eq!(rows, vec![vec![Some("f1".into()), Some("redacted".into()), None], vec![Some("f2".into()), Some("redacted".into()), None]]);
+        ds.write_parts("r1", &[sample_receipt("f1"), sample_receipt("f2")])
+            .unwrap();
+        let rows = ds
+            .read_file_columns(&["file_id", "status", "error"])
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                vec![Some("f1".into()), Some("redacted".into()), None],
+                vec![Some("f2".into()), Some("redacted".into()), None]
+            ]
+        );
         assert_eq!(ds.parts("redactions").len(), 1);
         assert_eq!(ds.parts("transcripts").len(), 1);
     }

@@ -9,14 +9,20 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
     #[error("{path}: cannot read input: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{out}: the output folder is inside the input {input}: outputs would be read back as inputs")]
     OutInsideInput { out: String, input: String },
     #[error("{input}: the input is inside the output folder {out}")]
     InputInsideOut { out: String, input: String },
 }
 
-const AUDIO_EXTENSIONS: &[&str] = &["wav", "wave", "flac", "mp3", "ogg", "oga", "m4a", "mp4", "aac", "caf", "mka", "mkv", "webm", "aiff", "aif"];
+const AUDIO_EXTENSIONS: &[&str] = &[
+    "wav", "wave", "flac", "mp3", "ogg", "oga", "m4a", "mp4", "aac", "caf", "mka", "mkv", "webm",
+    "aiff", "aif",
+];
 
 /// One recording to process.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,8 +46,14 @@ impl Shard {
 
     pub fn parse(s: &str) -> Result<Shard, String> {
         let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 0/4")?;
-        let index: u32 = k.trim().parse().map_err(|_| format!("bad shard index {k:?}"))?;
-        let count: u32 = n.trim().parse().map_err(|_| format!("bad shard count {n:?}"))?;
+        let index: u32 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad shard index {k:?}"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad shard count {n:?}"))?;
         if count == 0 || index >= count {
             return Err(format!("shard {index}/{count}: need 0 <= K < N"));
         }
@@ -93,25 +105,44 @@ fn is_candidate(p: &Path) -> bool {
         return true;
     }
     let mut head = [0u8; 12];
-    let n = fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let n = fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
     looks_like_audio(&head[..n])
 }
 
 /// Every audio file under `inputs`, sorted, with its output path; `out` is never walked.
-pub fn discover(inputs: &[PathBuf], out: &Path, follow_symlinks: bool) -> Result<Vec<Input>, DiscoverError> {
+pub fn discover(
+    inputs: &[PathBuf],
+    out: &Path,
+    follow_symlinks: bool,
+) -> Result<Vec<Input>, DiscoverError> {
     let out_abs = fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
     let mut found: Vec<Input> = Vec::new();
     for root in inputs {
-        let root_abs = fs::canonicalize(root).map_err(|source| DiscoverError::Read { path: root.display().to_string(), source })?;
+        let root_abs = fs::canonicalize(root).map_err(|source| DiscoverError::Read {
+            path: root.display().to_string(),
+            source,
+        })?;
         if root_abs.is_dir() && out_abs.starts_with(&root_abs) {
-            return Err(DiscoverError::OutInsideInput { out: out.display().to_string(), input: root.display().to_string() });
+            return Err(DiscoverError::OutInsideInput {
+                out: out.display().to_string(),
+                input: root.display().to_string(),
+            });
         }
         if root_abs.starts_with(&out_abs) {
-            return Err(DiscoverError::InputInsideOut { out: out.display().to_string(), input: root.display().to_string() });
+            return Err(DiscoverError::InputInsideOut {
+                out: out.display().to_string(),
+                input: root.display().to_string(),
+            });
         }
         if root_abs.is_file() {
             let name = PathBuf::from(root.file_name().unwrap_or_default());
-            found.push(Input { path: root.clone(), rel: name.clone(), out_rel: name });
+            found.push(Input {
+                path: root.clone(),
+                rel: name.clone(),
+                out_rel: name,
+            });
             continue;
         }
         let mut files = Vec::new();
@@ -119,23 +150,41 @@ pub fn discover(inputs: &[PathBuf], out: &Path, follow_symlinks: bool) -> Result
         files.sort();
         for p in files {
             let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
-            found.push(Input { path: p, out_rel: rel.clone(), rel });
+            found.push(Input {
+                path: p,
+                out_rel: rel.clone(),
+                rel,
+            });
         }
     }
     assign_output_names(&mut found);
     Ok(found)
 }
 
-fn walk(dir: &Path, root_abs: &Path, follow: bool, out: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
-    let entries = fs::read_dir(dir).map_err(|source| DiscoverError::Read { path: dir.display().to_string(), source })?;
+fn walk(
+    dir: &Path,
+    root_abs: &Path,
+    follow: bool,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), DiscoverError> {
+    let entries = fs::read_dir(dir).map_err(|source| DiscoverError::Read {
+        path: dir.display().to_string(),
+        source,
+    })?;
     for e in entries {
-        let e = e.map_err(|source| DiscoverError::Read { path: dir.display().to_string(), source })?;
+        let e = e.map_err(|source| DiscoverError::Read {
+            path: dir.display().to_string(),
+            source,
+        })?;
         let p = e.path();
         let name = e.file_name();
         if name.to_string_lossy().starts_with('.') {
             continue; // hidden files and our own temp files
         }
-        let ft = e.file_type().map_err(|source| DiscoverError::Read { path: p.display().to_string(), source })?;
+        let ft = e.file_type().map_err(|source| DiscoverError::Read {
+            path: p.display().to_string(),
+            source,
+        })?;
         let (is_dir, is_file) = if ft.is_symlink() {
             if !follow {
                 continue;
@@ -184,10 +233,20 @@ mod tests {
 
     #[test]
     fn shards_partition_the_inputs() {
-        let paths: Vec<PathBuf> = (0..300).map(|i| PathBuf::from(format!("d/{i}.wav"))).collect();
+        let paths: Vec<PathBuf> = (0..300)
+            .map(|i| PathBuf::from(format!("d/{i}.wav")))
+            .collect();
         let mut counts = [0usize; 3];
         for p in &paths {
-            let owners: Vec<u32> = (0..3).filter(|k| Shard { index: *k, count: 3 }.takes(p)).collect();
+            let owners: Vec<u32> = (0..3)
+                .filter(|k| {
+                    Shard {
+                        index: *k,
+                        count: 3,
+                    }
+                    .takes(p)
+                })
+                .collect();
             assert_eq!(owners.len(), 1);
             counts[owners[0] as usize] += 1;
         }
@@ -224,7 +283,10 @@ mod tests {
         fs::write(inp.join("notes.txt"), b"hello").unwrap();
         fs::write(inp.join(".hidden.wav"), b"RIFF").unwrap();
         let found = discover(&[inp.clone()], &d.path().join("out"), false).unwrap();
-        let rels: Vec<_> = found.iter().map(|i| i.rel.to_string_lossy().into_owned()).collect();
+        let rels: Vec<_> = found
+            .iter()
+            .map(|i| i.rel.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(rels, ["a.mp3", "a.wav", "b/z.wav", "noext"]);
         assert_eq!(found[0].out_rel, PathBuf::from("a.mp3.x"));
         assert_eq!(found[2].out_rel, PathBuf::from("b/z.x"));

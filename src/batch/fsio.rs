@@ -17,7 +17,10 @@ pub const DIR_MODE: u32 = 0o750;
 
 pub fn create_dir_all(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new().recursive(true).mode(DIR_MODE).create(dir)
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(DIR_MODE)
+        .create(dir)
 }
 
 /// A file being written; `commit` makes it appear at its destination.
@@ -31,10 +34,23 @@ impl AtomicFile {
     pub fn create(dest: &Path) -> io::Result<AtomicFile> {
         let dir = dest.parent().unwrap_or(Path::new("."));
         create_dir_all(dir)?;
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
-        let file = OpenOptions::new().write(true).read(true).create(true).truncate(true).mode(FILE_MODE).open(&tmp)?;
-        Ok(AtomicFile { tmp, dest: dest.to_path_buf(), file: Some(file) })
+        let file = OpenOptions::new()
+            .write(true)
+            .read(true)
+            .create(true)
+            .truncate(true)
+            .mode(FILE_MODE)
+            .open(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            file: Some(file),
+        })
     }
 
     pub fn file(&mut self) -> &mut File {
@@ -72,7 +88,9 @@ pub fn write_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Removes temp files directly in `dir` whose name contains `needle`.
 pub fn sweep_temps_matching(dir: &Path, needle: &str) -> io::Result<usize> {
     let mut n = 0;
-    let Ok(entries) = fs::read_dir(dir) else { return Ok(0) };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(0);
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name.ends_with(TEMP_SUFFIX) && name.contains(needle) {
@@ -85,14 +103,18 @@ pub fn sweep_temps_matching(dir: &Path, needle: &str) -> io::Result<usize> {
 
 /// Removes the temp files a killed run left for one destination (`.<name>.<pid>.tmp`).
 pub fn sweep_temps_for(dest: &Path) -> io::Result<usize> {
-    let (Some(dir), Some(name)) = (dest.parent(), dest.file_name()) else { return Ok(0) };
+    let (Some(dir), Some(name)) = (dest.parent(), dest.file_name()) else {
+        return Ok(0);
+    };
     sweep_temps_matching(dir, &format!(".{}.", name.to_string_lossy()))
 }
 
 /// Removes temp files a killed run left under `dir`.
 pub fn sweep_temps(dir: &Path) -> io::Result<usize> {
     let mut n = 0;
-    let Ok(entries) = fs::read_dir(dir) else { return Ok(0) };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(0);
+    };
     for e in entries.flatten() {
         let p = e.path();
         let ft = e.file_type()?;
@@ -130,7 +152,10 @@ mod tests {
         write_atomic(&dest, b"one").unwrap();
         write_atomic(&dest, b"two").unwrap();
         assert_eq!(fs::read(&dest).unwrap(), b"two");
-        assert_eq!(fs::metadata(&dest).unwrap().permissions().mode() & 0o777, FILE_MODE);
+        assert_eq!(
+            fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
+            FILE_MODE
+        );
     }
 
     #[test]

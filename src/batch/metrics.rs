@@ -24,7 +24,12 @@ const LAST_SUCCESS: &str = "callredact_last_success_timestamp_seconds";
 pub fn render(m: &RunMetrics, previous_success: Option<i64>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# HELP callredact_files Recordings in the last run, by outcome.\n# TYPE callredact_files gauge");
-    for (status, n) in [("redacted", m.redacted), ("skipped", m.skipped), ("failed", m.failed), ("interrupted", m.interrupted)] {
+    for (status, n) in [
+        ("redacted", m.redacted),
+        ("skipped", m.skipped),
+        ("failed", m.failed),
+        ("interrupted", m.interrupted),
+    ] {
         let _ = writeln!(s, "callredact_files{{status=\"{status}\"}} {n}");
     }
     let _ = writeln!(s, "# HELP callredact_audio_seconds Audio redacted in the last run.\n# TYPE callredact_audio_seconds gauge\ncallredact_audio_seconds {:.3}", m.audio_seconds);
@@ -43,7 +48,10 @@ pub fn render(m: &RunMetrics, previous_success: Option<i64>) -> String {
 /// run failed: an alert on "no success for 26 hours" must keep its clock.
 pub fn write(path: &Path, m: &RunMetrics) -> std::io::Result<()> {
     let previous = std::fs::read_to_string(path).ok().and_then(|t| {
-        t.lines().find(|l| l.starts_with(LAST_SUCCESS)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok())
+        t.lines()
+            .find(|l| l.starts_with(LAST_SUCCESS))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
     });
     fsio::write_atomic(path, render(m, previous).as_bytes())
 }
@@ -56,10 +64,28 @@ mod tests {
     fn failed_run_keeps_the_previous_success_time() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("m.prom");
-        write(&p, &RunMetrics { redacted: 2, success_at: Some(100), ..Default::default() }).unwrap();
-        write(&p, &RunMetrics { failed: 1, ..Default::default() }).unwrap();
+        write(
+            &p,
+            &RunMetrics {
+                redacted: 2,
+                success_at: Some(100),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        write(
+            &p,
+            &RunMetrics {
+                failed: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains("callredact_last_success_timestamp_seconds 100"), "{text}");
+        assert!(
+            text.contains("callredact_last_success_timestamp_seconds 100"),
+            "{text}"
+        );
         assert!(text.contains("callredact_files{status=\"failed\"} 1"));
     }
 }

@@ -7,14 +7,14 @@ pub mod fsio;
 pub mod metrics;
 pub mod state;
 
+use crate::asr::transcribe::Model;
+use crate::audio::encode::LossyAs;
 use crate::batch::audit::{Receipt, Status};
 use crate::batch::discover::{discover, Input, Shard};
-use crate::audio::encode::LossyAs;
 use crate::batch::metrics::RunMetrics;
+use crate::batch::state::State;
 use crate::pipeline::{self, Outcome, RunContext};
 use crate::policy::Policy;
-use crate::batch::state::State;
-use crate::asr::transcribe::Model;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -33,7 +33,10 @@ pub enum BatchError {
     #[error("{0}")]
     Model(#[from] crate::asr::transcribe::TranscribeError),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot start worker threads: {0}")]
     Threads(String),
 }
@@ -94,20 +97,29 @@ fn host() -> String {
 }
 
 fn user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| {
-        // SAFETY: getuid cannot fail.
-        format!("uid:{}", unsafe { libc::getuid() })
-    })
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| {
+            // SAFETY: getuid cannot fail.
+            format!("uid:{}", unsafe { libc::getuid() })
+        })
 }
 
 pub fn new_run_id() -> String {
-    format!("{}-{:05x}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ"), std::process::id() & 0xFFFFF)
+    format!(
+        "{}-{:05x}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
+        std::process::id() & 0xFFFFF
+    )
 }
 
 /// Runs a batch. Errors here are set-up errors (exit 2); per-file failures are in the summary.
 pub fn run(opts: &Options) -> Result<Summary, BatchError> {
     let t0 = Instant::now();
-    crate::batch::fsio::create_dir_all(&opts.out).map_err(|source| BatchError::Io { path: opts.out.display().to_string(), source })?;
+    crate::batch::fsio::create_dir_all(&opts.out).map_err(|source| BatchError::Io {
+        path: opts.out.display().to_string(),
+        source,
+    })?;
     let shard_label = opts.shard.label();
     let (state, _lock) = State::open(&opts.out, &shard_label, opts.shard.count > 1)?;
     let run_id = new_run_id();
@@ -120,10 +132,21 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
     }
 
     let all = discover(&opts.inputs, &opts.out, opts.follow_symlinks)?;
-    let inputs: Vec<Input> = all.into_iter().filter(|i| opts.shard.takes(&i.rel)).collect();
+    let inputs: Vec<Input> = all
+        .into_iter()
+        .filter(|i| opts.shard.takes(&i.rel))
+        .collect();
     let model = Model::load(&opts.model_path)?;
-    let model_sha256 = pipeline::sha256_file(&opts.model_path).map_err(|source| BatchError::Io { path: opts.model_path.display().to_string(), source })?;
-    let model_name = opts.model_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let model_sha256 =
+        pipeline::sha256_file(&opts.model_path).map_err(|source| BatchError::Io {
+            path: opts.model_path.display().to_string(),
+            source,
+        })?;
+    let model_name = opts
+        .model_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let policy_sha256 = opts.policy.sha256();
 
     let done_rows = state.done()?;
@@ -152,7 +175,10 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
 
     let bar = progress_bar(opts.progress, inputs.len() as u64);
     let audio_done = Mutex::new(0f64);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build().map_err(|e| BatchError::Threads(e.to_string()))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| BatchError::Threads(e.to_string()))?;
     let results: Vec<(Input, Result<Outcome, String>, bool)> = pool.install(|| {
         inputs
             .par_iter()
@@ -168,7 +194,11 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
                     let mut a = audio_done.lock().unwrap_or_else(|e| e.into_inner());
                     *a += secs;
                     let rate = *a / t0.elapsed().as_secs_f64().max(1e-3);
-                    bar.set_message(format!("{:.1} audio min, {:.1}x real time", *a / 60.0, rate));
+                    bar.set_message(format!(
+                        "{:.1} audio min, {:.1}x real time",
+                        *a / 60.0,
+                        rate
+                    ));
                     log_outcome(&rec);
                 }
                 bar.inc(1);
@@ -178,21 +208,29 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
     });
     bar.finish_and_clear();
 
-    let mut summary = Summary { run_id: run_id.clone(), ..Default::default() };
+    let mut summary = Summary {
+        run_id: run_id.clone(),
+        ..Default::default()
+    };
     let mut by_kind: BTreeMap<String, f64> = BTreeMap::new();
     for (input, r, skipped) in results {
         match r {
             Ok(Outcome::Done(rec)) => match rec.file.status {
                 Status::Redacted => {
                     summary.metrics.redacted += 1;
-                    summary.metrics.audio_seconds += rec.file.duration_ms.unwrap_or(0) as f64 / 1000.0;
+                    summary.metrics.audio_seconds +=
+                        rec.file.duration_ms.unwrap_or(0) as f64 / 1000.0;
                     for red in &rec.redactions {
-                        *by_kind.entry(red.kind.clone()).or_default() += (red.muted_end_ms.saturating_sub(red.muted_start_ms)) as f64 / 1000.0;
+                        *by_kind.entry(red.kind.clone()).or_default() +=
+                            (red.muted_end_ms.saturating_sub(red.muted_start_ms)) as f64 / 1000.0;
                     }
                 }
                 Status::Failed => {
                     summary.metrics.failed += 1;
-                    summary.failures.push((rec.file.input_path.clone(), rec.file.error.clone().unwrap_or_default()));
+                    summary.failures.push((
+                        rec.file.input_path.clone(),
+                        rec.file.error.clone().unwrap_or_default(),
+                    ));
                 }
             },
             Ok(Outcome::Interrupted) if skipped => summary.metrics.skipped += 1,
@@ -201,7 +239,9 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
                 // Could not even read the input: no receipt, reported here and counted.
                 summary.metrics.failed += 1;
                 tracing::error!(file = %input.rel.display(), error = %e, "failed");
-                summary.failures.push((input.rel.to_string_lossy().into_owned(), e));
+                summary
+                    .failures
+                    .push((input.rel.to_string_lossy().into_owned(), e));
             }
         }
     }
@@ -215,10 +255,21 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
 }
 
 /// Ok(None): skipped because done. Err: the input could not be read to hash it.
-fn process_one(ctx: &RunContext, input: &Input, done: &HashMap<crate::batch::state::DoneKey, String>, force: bool) -> Result<Option<Outcome>, String> {
-    let sha = pipeline::sha256_file(&input.path).map_err(|e| format!("{}: cannot read: {e}", input.path.display()))?;
+fn process_one(
+    ctx: &RunContext,
+    input: &Input,
+    done: &HashMap<crate::batch::state::DoneKey, String>,
+    force: bool,
+) -> Result<Option<Outcome>, String> {
+    let sha = pipeline::sha256_file(&input.path)
+        .map_err(|e| format!("{}: cannot read: {e}", input.path.display()))?;
     if !force {
-        let key = (input.rel.to_string_lossy().into_owned(), sha.clone(), ctx.model_sha256.clone(), ctx.policy_sha256.clone());
+        let key = (
+            input.rel.to_string_lossy().into_owned(),
+            sha.clone(),
+            ctx.model_sha256.clone(),
+            ctx.policy_sha256.clone(),
+        );
         if let Some(out) = done.get(&key) {
             if ctx.out.join(out).is_file() {
                 tracing::debug!(file = %input.rel.display(), "already redacted with this model and policy");
@@ -241,13 +292,24 @@ fn log_outcome(rec: &Receipt) {
             elapsed_ms = f.elapsed_ms,
             "done"
         ),
-        Status::Failed => tracing::error!(file = %f.input_path, status = "failed", error = f.error.as_deref().unwrap_or(""), "failed"),
+        Status::Failed => {
+            tracing::error!(file = %f.input_path, status = "failed", error = f.error.as_deref().unwrap_or(""), "failed")
+        }
     }
 }
 
 fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len), if enabled && std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg} (ETA {eta})") {
+    let bar = ProgressBar::with_draw_target(
+        Some(len),
+        if enabled && std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg} (ETA {eta})",
+    ) {
         bar.set_style(style);
     }
     bar
@@ -256,7 +318,10 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
 /// Whether `path` is a folder we may write outputs into: not inside any input.
 pub fn check_out_dir(out: &Path) -> Result<(), String> {
     if out.exists() && !out.is_dir() {
-        return Err(format!("{}: --out exists and is not a folder", out.display()));
+        return Err(format!(
+            "{}: --out exists and is not a folder",
+            out.display()
+        ));
     }
     Ok(())
 }

@@ -20,7 +20,10 @@ pub enum StateError {
     #[error("{path}: another callredact run (pid {pid}) is using this output folder")]
     Locked { path: String, pid: String },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: unreadable receipt: {cause}")]
     Receipt { path: String, cause: String },
     #[error("audit: {0}")]
@@ -28,7 +31,10 @@ pub enum StateError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
-    move |source| StateError::Io { path: path.display().to_string(), source }
+    move |source| StateError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Holds the output folder's locks until dropped. flock, not a pid file: the kernel drops it
@@ -47,13 +53,23 @@ pub struct State {
 
 /// Takes an flock on `path`, or says who holds it.
 fn flock(path: &Path, op: libc::c_int, out: &Path) -> Result<File, StateError> {
-    let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(fsio::FILE_MODE).open(path).map_err(io_err(path))?;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(fsio::FILE_MODE)
+        .open(path)
+        .map_err(io_err(path))?;
     // SAFETY: flock on a valid open descriptor; no memory is shared.
     let rc = unsafe { libc::flock(file.as_raw_fd(), op | libc::LOCK_NB) };
     if rc != 0 {
         let mut pid = String::new();
         let _ = file.read_to_string(&mut pid);
-        return Err(StateError::Locked { path: out.display().to_string(), pid: pid.trim().to_string() });
+        return Err(StateError::Locked {
+            path: out.display().to_string(),
+            pid: pid.trim().to_string(),
+        });
     }
     if op == libc::LOCK_EX {
         file.set_len(0).map_err(io_err(path))?;
@@ -73,19 +89,39 @@ impl State {
         for d in [dir.join("receipts").join(shard), dir.join("pending")] {
             fsio::create_dir_all(&d).map_err(io_err(&d))?;
         }
-        let folder = flock(&dir.join("lock"), if sharded { libc::LOCK_SH } else { libc::LOCK_EX }, out)?;
+        let folder = flock(
+            &dir.join("lock"),
+            if sharded {
+                libc::LOCK_SH
+            } else {
+                libc::LOCK_EX
+            },
+            out,
+        )?;
         let own = flock(&dir.join(format!("lock-{shard}")), libc::LOCK_EX, out)?;
-        let state = State { dataset: Dataset::new(out), dir, shard: shard.to_string() };
+        let state = State {
+            dataset: Dataset::new(out),
+            dir,
+            shard: shard.to_string(),
+        };
         // Temp files a killed run of this shard left in its own folders are garbage now.
         let _ = fsio::sweep_temps(&state.dir.join("receipts").join(shard));
         for t in crate::batch::audit::TABLES {
             let _ = fsio::sweep_temps_matching(&state.dataset.table_dir(t), shard);
         }
-        Ok((state, Lock { _files: vec![folder, own] }))
+        Ok((
+            state,
+            Lock {
+                _files: vec![folder, own],
+            },
+        ))
     }
 
     fn receipt_path(&self, file_id: &str) -> PathBuf {
-        self.dir.join("receipts").join(&self.shard).join(format!("{file_id}.json"))
+        self.dir
+            .join("receipts")
+            .join(&self.shard)
+            .join(format!("{file_id}.json"))
     }
 
     /// Marks that the output at `out_rel` is being written by us, so a rerun after a crash may
@@ -105,7 +141,10 @@ impl State {
 
     pub fn write_receipt(&self, r: &Receipt) -> Result<(), StateError> {
         let p = self.receipt_path(&r.file.file_id);
-        let json = serde_json::to_vec(r).map_err(|e| StateError::Receipt { path: p.display().to_string(), cause: e.to_string() })?;
+        let json = serde_json::to_vec(r).map_err(|e| StateError::Receipt {
+            path: p.display().to_string(),
+            cause: e.to_string(),
+        })?;
         fsio::write_atomic(&p, &json).map_err(io_err(&p))
     }
 
@@ -122,7 +161,10 @@ impl State {
             .iter()
             .map(|p| {
                 let bytes = fs::read(p).map_err(io_err(p))?;
-                serde_json::from_slice(&bytes).map_err(|e| StateError::Receipt { path: p.display().to_string(), cause: e.to_string() })
+                serde_json::from_slice(&bytes).map_err(|e| StateError::Receipt {
+                    path: p.display().to_string(),
+                    cause: e.to_string(),
+                })
             })
             .collect()
     }
@@ -135,8 +177,17 @@ impl State {
         if receipts.is_empty() {
             return Ok(0);
         }
-        let present: HashSet<String> = self.dataset.read_file_columns(&["file_id"])?.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect();
-        let fresh: Vec<Receipt> = receipts.iter().filter(|r| !present.contains(&r.file.file_id)).cloned().collect();
+        let present: HashSet<String> = self
+            .dataset
+            .read_file_columns(&["file_id"])?
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().flatten())
+            .collect();
+        let fresh: Vec<Receipt> = receipts
+            .iter()
+            .filter(|r| !present.contains(&r.file.file_id))
+            .cloned()
+            .collect();
         if !fresh.is_empty() {
             self.dataset.write_parts(part_name, &fresh)?;
         }
@@ -152,7 +203,14 @@ impl State {
     /// as (input_path, input_sha256, model_sha256, policy_sha256) with their output paths.
     pub fn done(&self) -> Result<Vec<(DoneKey, String)>, StateError> {
         let mut out = Vec::new();
-        for row in self.dataset.read_file_columns(&["status", "input_path", "input_sha256", "model_sha256", "policy_sha256", "output_path"])? {
+        for row in self.dataset.read_file_columns(&[
+            "status",
+            "input_path",
+            "input_sha256",
+            "model_sha256",
+            "policy_sha256",
+            "output_path",
+        ])? {
             if let [Some(status), Some(a), Some(b), Some(c), Some(d), Some(o)] = &row[..] {
                 if status == Status::Redacted.as_str() {
                     out.push(((a.clone(), b.clone(), c.clone(), d.clone()), o.clone()));
@@ -162,7 +220,15 @@ impl State {
         for r in self.receipts()? {
             let f = r.file;
             if let (Status::Redacted, Some(o)) = (f.status, f.output_path) {
-                out.push(((f.input_path, f.input_sha256, f.model_sha256, f.policy_sha256), o));
+                out.push((
+                    (
+                        f.input_path,
+                        f.input_sha256,
+                        f.model_sha256,
+                        f.policy_sha256,
+                    ),
+                    o,
+                ));
             }
         }
         Ok(out)
@@ -178,8 +244,14 @@ mod tests {
     fn a_second_run_on_the_same_folder_is_refused_until_the_first_ends() {
         let d = tempfile::tempdir().unwrap();
         let (_s, lock) = State::open(d.path(), "0-of-1", false).unwrap();
-        assert!(matches!(State::open(d.path(), "0-of-1", false), Err(StateError::Locked { .. })));
-        assert!(matches!(State::open(d.path(), "0-of-2", true), Err(StateError::Locked { .. })));
+        assert!(matches!(
+            State::open(d.path(), "0-of-1", false),
+            Err(StateError::Locked { .. })
+        ));
+        assert!(matches!(
+            State::open(d.path(), "0-of-2", true),
+            Err(StateError::Locked { .. })
+        ));
         drop(lock);
         assert!(State::open(d.path(), "0-of-1", false).is_ok());
     }
@@ -189,8 +261,14 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let (_a, _la) = State::open(d.path(), "0-of-2", true).unwrap();
         let (_b, _lb) = State::open(d.path(), "1-of-2", true).unwrap();
-        assert!(matches!(State::open(d.path(), "1-of-2", true), Err(StateError::Locked { .. })));
-        assert!(matches!(State::open(d.path(), "0-of-1", false), Err(StateError::Locked { .. })));
+        assert!(matches!(
+            State::open(d.path(), "1-of-2", true),
+            Err(StateError::Locked { .. })
+        ));
+        assert!(matches!(
+            State::open(d.path(), "0-of-1", false),
+            Err(StateError::Locked { .. })
+        ));
     }
 
     #[test]
@@ -199,7 +277,9 @@ mod tests {
         let (s, _l) = State::open(d.path(), "0-of-1", false).unwrap();
         s.write_receipt(&sample_receipt("f1")).unwrap();
         // Simulate: the part was written, then the process died before removing the receipt.
-        s.dataset.write_parts("crashed", &[sample_receipt("f1")]).unwrap();
+        s.dataset
+            .write_parts("crashed", &[sample_receipt("f1")])
+            .unwrap();
         s.write_receipt(&sample_receipt("f2")).unwrap();
         assert_eq!(s.consolidate("next").unwrap(), 1);
         let ids = s.dataset.read_file_columns(&["file_id"]).unwrap();

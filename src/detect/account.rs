@@ -29,7 +29,10 @@ impl Detector for Account {
             if v.run.year_like {
                 continue;
             }
-            out.push(Candidate { finding: value_finding(v, range, Kind::AccountNumber, conf, NAME, w.rule()), basis: Basis::Context });
+            out.push(Candidate {
+                finding: value_finding(v, range, Kind::AccountNumber, conf, NAME, w.rule()),
+                basis: Basis::Context,
+            });
         }
     }
 }
@@ -41,12 +44,22 @@ mod tests {
 
     #[test]
     fn eight_digits_after_the_account_question_are_an_account_number() {
-        assert_eq!(kinds(&[(0, "and the account number", 0), (1, "three one double four five six nine two", 2_500)]), [(Kind::AccountNumber, 1)]);
+        assert_eq!(
+            kinds(&[
+                (0, "and the account number", 0),
+                (1, "three one double four five six nine two", 2_500)
+            ]),
+            [(Kind::AccountNumber, 1)]
+        );
     }
 
     #[test]
     fn the_account_number_right_after_the_sort_code_counts() {
-        let k = kinds(&[(0, "what's the sort code", 0), (1, "40 12 76", 2_500), (1, "12345678", 5_000)]);
+        let k = kinds(&[
+            (0, "what's the sort code", 0),
+            (1, "40 12 76", 2_500),
+            (1, "12345678", 5_000),
+        ]);
         assert_eq!(k, [(Kind::SortCode, 1), (Kind::AccountNumber, 1)]);
     }
 }

@@ -51,7 +51,11 @@ impl Detector for Answer {
     }
 
     fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
-        for w in scene.windows.iter().filter(|w| scene.cfg.answer_kinds.contains(&w.kind)) {
+        for w in scene
+            .windows
+            .iter()
+            .filter(|w| scene.cfg.answer_kinds.contains(&w.kind))
+        {
             if w.kind == Kind::PersonName && !asks_for_a_name(scene, w) {
                 continue;
             }
@@ -66,7 +70,16 @@ impl Detector for Answer {
                 if let Some((start, end)) = reply {
                     let start = skip_lead_in(ch, &regions, w.kind, start, end);
                     out.push(Candidate {
-                        finding: Finding { kind: w.kind, channel: Some(c), start, end, confidence: 0.55, detector: NAME, rule: format!("answer:{}", w.kind.as_str().to_lowercase()), words: None },
+                        finding: Finding {
+                            kind: w.kind,
+                            channel: Some(c),
+                            start,
+                            end,
+                            confidence: 0.55,
+                            detector: NAME,
+                            rule: format!("answer:{}", w.kind.as_str().to_lowercase()),
+                            words: None,
+                        },
                         basis: Basis::Context,
                     });
                 }
@@ -79,18 +92,80 @@ impl Detector for Answer {
 /// name", "the name on the card", "who am I speaking to") rather than gave one ("my name is
 /// Laura"): the agent introducing themselves is not a question.
 fn asks_for_a_name(scene: &Scene, w: &Window) -> bool {
-    const ASKING: &[&str] = &["your", "full", "surname", "first", "last", "spell", "who", "card", "cardholder", "holder's", "holder"];
+    const ASKING: &[&str] = &[
+        "your",
+        "full",
+        "surname",
+        "first",
+        "last",
+        "spell",
+        "who",
+        "card",
+        "cardholder",
+        "holder's",
+        "holder",
+    ];
     scene.channels.iter().any(|ch| {
-        ch.words.iter().enumerate().any(|(i, x)| ch.masked[i] && x.start >= w.open && x.start <= w.asked_at && ASKING.contains(&clean(&x.text).as_str()))
+        ch.words.iter().enumerate().any(|(i, x)| {
+            ch.masked[i]
+                && x.start >= w.open
+                && x.start <= w.asked_at
+                && ASKING.contains(&clean(&x.text).as_str())
+        })
     })
 }
 
 /// Words a reply often starts with before the value: "Yes, it's ...", "My postcode is ...",
 /// "Right, here we go ...". None of them sounds like a digit.
 const LEAD_IN: &[&str] = &[
-    "yes", "yeah", "yep", "okay", "ok", "sure", "it's", "its", "it", "is", "that's", "thats", "um", "uh", "er", "erm", "well", "right", "my", "the",
-    "sorry", "hi", "hello", "certainly", "name", "email", "address", "postcode", "date", "birth", "of", "born", "on", "so", "here", "we", "go",
-    "ready", "got", "let", "me", "see", "i've", "have", "card", "number", "long", "alright",
+    "yes",
+    "yeah",
+    "yep",
+    "okay",
+    "ok",
+    "sure",
+    "it's",
+    "its",
+    "it",
+    "is",
+    "that's",
+    "thats",
+    "um",
+    "uh",
+    "er",
+    "erm",
+    "well",
+    "right",
+    "my",
+    "the",
+    "sorry",
+    "hi",
+    "hello",
+    "certainly",
+    "name",
+    "email",
+    "address",
+    "postcode",
+    "date",
+    "birth",
+    "of",
+    "born",
+    "on",
+    "so",
+    "here",
+    "we",
+    "go",
+    "ready",
+    "got",
+    "let",
+    "me",
+    "see",
+    "i've",
+    "have",
+    "card",
+    "number",
+    "long",
+    "alright",
 ];
 
 /// Lead-in words Whisper also writes for a digit it misheard ("the" for three, "on" for one,
@@ -102,8 +177,15 @@ const SOUNDS_LIKE_A_DIGIT: &[&str] = &["the", "on", "of"];
 /// out as odd words ("the can be brief"), not as these; to be sure, a stretch with a word
 /// that may be a misheard digit is not taken for a lead-in.
 pub(crate) fn only_lead_in(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
-    let mut words = ch.words.iter().filter(|w| w.start >= a && w.start < b).map(|w| clean(&w.text)).peekable();
-    words.peek().is_some() && words.all(|w| LEAD_IN.contains(&w.as_str()) && !SOUNDS_LIKE_A_DIGIT.contains(&w.as_str()))
+    let mut words = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= a && w.start < b)
+        .map(|w| clean(&w.text))
+        .peekable();
+    words.peek().is_some()
+        && words
+            .all(|w| LEAD_IN.contains(&w.as_str()) && !SOUNDS_LIKE_A_DIGIT.contains(&w.as_str()))
 }
 
 /// The reply's start moved past lead-in words at its beginning, to the first other word,
@@ -116,7 +198,10 @@ fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, 
     if is_digit_value(kind) {
         return past_lead_in_stretch(ch, regions, start, end);
     }
-    let mut words = ch.words.iter().filter(|w| w.start >= start && w.start < end);
+    let mut words = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= start && w.start < end);
     match words.find(|w| !LEAD_IN.contains(&clean(&w.text).as_str())) {
         Some(first) if first.start > start => first.start,
         _ => start,
@@ -126,7 +211,12 @@ fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, 
 /// The start of a muted stretch [start, end) of `regions` moved to its second voiced stretch
 /// when the first says nothing but lead-in words ("Okay,", "My email"): used for every reply
 /// or reading muted by voice activity, where no word inside a stretch is trusted.
-pub(crate) fn past_lead_in_stretch(ch: &ChannelScene, regions: &[(Ms, Ms)], start: Ms, end: Ms) -> Ms {
+pub(crate) fn past_lead_in_stretch(
+    ch: &ChannelScene,
+    regions: &[(Ms, Ms)],
+    start: Ms,
+    end: Ms,
+) -> Ms {
     let mut inside = regions.iter().filter(|r| r.0 >= start && r.0 < end);
     match (inside.next(), inside.next()) {
         (Some(first), Some(second)) if only_lead_in(ch, first.0, first.1) => second.0,
@@ -138,29 +228,58 @@ pub(crate) fn past_lead_in_stretch(ch: &ChannelScene, regions: &[(Ms, Ms)], star
 /// between `a` and `b`: the agent moving on ends the customer's reply.
 fn others_moved_on(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
     scene.channels.iter().filter(|o| o.channel != c).any(|o| {
-        let said = o.words.iter().enumerate().any(|(i, w)| w.start >= a && w.start < b && !o.masked[i] && !is_acknowledgement(&w.text) && !is_number_word(&w.text));
+        let said = o.words.iter().enumerate().any(|(i, w)| {
+            w.start >= a
+                && w.start < b
+                && !o.masked[i]
+                && !is_acknowledgement(&w.text)
+                && !is_number_word(&w.text)
+        });
         let wordless = scene
             .voiced
             .iter()
             .filter(|v| v.channel == o.channel && v.start < b && v.end > a)
-            .any(|v| v.end.min(b).0 - v.start.max(a).0 >= WORDLESS_INTERJECTION_MS && !o.words.iter().any(|w| w.start < v.end && w.end > v.start));
+            .any(|v| {
+                v.end.min(b).0 - v.start.max(a).0 >= WORDLESS_INTERJECTION_MS
+                    && !o.words.iter().any(|w| w.start < v.end && w.end > v.start)
+            });
         said || wordless
     })
 }
 
-pub(crate) fn stereo_reply(scene: &Scene, w: &Window, c: u16, regions: &[(Ms, Ms)]) -> Option<(Ms, Ms)> {
+pub(crate) fn stereo_reply(
+    scene: &Scene,
+    w: &Window,
+    c: u16,
+    regions: &[(Ms, Ms)],
+) -> Option<(Ms, Ms)> {
     let mut taken: Option<(Ms, Ms)> = None;
     // The customer's own "my card number is 4539...": the value follows the trigger in the
     // same stretch, and that stretch is the reply.
-    let own = scene.triggers.iter().any(|t| t.channel == c && t.start == w.open && t.kind == Some(w.kind));
+    let own = scene
+        .triggers
+        .iter()
+        .any(|t| t.channel == c && t.start == w.open && t.kind == Some(w.kind));
     if own {
-        if let (Some(&(_, e)), Some(ch)) = (regions.iter().find(|(s, e)| *s <= w.asked_at && *e > w.trigger_end), scene.channel(c)) {
-            if ch.words.iter().any(|x| x.start > w.asked_at && x.start >= w.trigger_end && x.start < e) {
+        if let (Some(&(_, e)), Some(ch)) = (
+            regions
+                .iter()
+                .find(|(s, e)| *s <= w.asked_at && *e > w.trigger_end),
+            scene.channel(c),
+        ) {
+            if ch
+                .words
+                .iter()
+                .any(|x| x.start > w.asked_at && x.start >= w.trigger_end && x.start < e)
+            {
                 taken = Some((w.trigger_end, e));
             }
         }
     }
-    for &(s, e) in regions.iter().filter(|(s, e)| *e > w.asked_at && *s >= w.open) {
+    for &(s, e) in regions
+        .iter()
+        .filter(|(s, e)| *e > w.asked_at && *s >= w.open)
+    {
         if s >= w.close {
             break;
         }
@@ -192,13 +311,22 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
     let mut start: Option<Ms> = None;
     let mut end = Ms(0);
     let q_end = regions[q].1;
-    if w.trigger_end < q_end && ch.words.iter().any(|x| x.start > w.trigger_end && x.start < q_end) && states_value(ch, w) {
+    if w.trigger_end < q_end
+        && ch
+            .words
+            .iter()
+            .any(|x| x.start > w.trigger_end && x.start < q_end)
+        && states_value(ch, w)
+    {
         start = Some(w.trigger_end);
         end = q_end;
     }
     let mut prev_end = q_end;
     for &(s, e) in &regions[q + 1..] {
-        if s >= w.close || s.0 > prev_end.0 + MONO_PAUSE_MS.max(if start.is_none() { FIRST_REPLY_MS } else { 0 }) {
+        if s >= w.close
+            || s.0
+                > prev_end.0 + MONO_PAUSE_MS.max(if start.is_none() { FIRST_REPLY_MS } else { 0 })
+        {
             break;
         }
         if let Some(st) = start {
@@ -223,17 +351,47 @@ fn mono_reply(ch: &ChannelScene, w: &Window, regions: &[(Ms, Ms)]) -> Option<(Ms
 /// that card?", "and the three digit code on the back?"): "my" before the trigger, or "is"
 /// or a number straight after it.
 fn states_value(ch: &ChannelScene, w: &Window) -> bool {
-    let before = ch.words.iter().rev().find(|x| x.start < w.open).map(|x| clean(&x.text));
-    let after = ch.words.iter().find(|x| x.start > w.asked_at).map(|x| x.text.as_str());
+    let before = ch
+        .words
+        .iter()
+        .rev()
+        .find(|x| x.start < w.open)
+        .map(|x| clean(&x.text));
+    let after = ch
+        .words
+        .iter()
+        .find(|x| x.start > w.asked_at)
+        .map(|x| x.text.as_str());
     let stated = |t: &str| {
         let c = clean(t);
-        matches!(c.as_str(), "is" | "was" | "it's" | "its" | "are") || is_number_word(t) || t.chars().any(|d| d.is_ascii_digit())
+        matches!(c.as_str(), "is" | "was" | "it's" | "its" | "are")
+            || is_number_word(t)
+            || t.chars().any(|d| d.is_ascii_digit())
     };
-    before.is_some_and(|b| matches!(b.as_str(), "my" | "our")) || after.is_some_and(stated) || ch.words.iter().any(|x| x.start >= w.open && x.start <= w.asked_at && clean(&x.text).ends_with("'s") && !matches!(clean(&x.text).as_str(), "what's" | "whats" | "that's" | "it's"))
+    before.is_some_and(|b| matches!(b.as_str(), "my" | "our"))
+        || after.is_some_and(stated)
+        || ch.words.iter().any(|x| {
+            x.start >= w.open
+                && x.start <= w.asked_at
+                && clean(&x.text).ends_with("'s")
+                && !matches!(
+                    clean(&x.text).as_str(),
+                    "what's" | "whats" | "that's" | "it's"
+                )
+        })
 }
 
 fn is_digit_value(kind: Kind) -> bool {
-    matches!(kind, Kind::CardNumber | Kind::SecurityCode | Kind::ExpiryDate | Kind::SortCode | Kind::AccountNumber | Kind::Phone | Kind::Number)
+    matches!(
+        kind,
+        Kind::CardNumber
+            | Kind::SecurityCode
+            | Kind::ExpiryDate
+            | Kind::SortCode
+            | Kind::AccountNumber
+            | Kind::Phone
+            | Kind::Number
+    )
 }
 
 /// Kinds said as digits and letters one by one: after the first stretch of one, a stretch of
@@ -246,9 +404,21 @@ fn said_in_characters(kind: Kind) -> bool {
 /// homophone of a digit ("see you for today") does not count: for values spelt out in letters
 /// and digits, whose digits Whisper writes as digits, not as "for" or "to".
 fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> bool {
-    let words: Vec<&str> = ch.words.iter().filter(|w| w.start >= s && w.start < e).map(|w| w.text.as_str()).collect();
-    let weak = |w: &str| parts(&clean(w)).iter().all(|p| matches!(lex(p), Lex::Weak(_)));
-    let digit_like = words.iter().filter(|w| is_number_word(w) || w.chars().any(|c| c.is_ascii_digit())).count();
+    let words: Vec<&str> = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= s && w.start < e)
+        .map(|w| w.text.as_str())
+        .collect();
+    let weak = |w: &str| {
+        parts(&clean(w))
+            .iter()
+            .all(|p| matches!(lex(p), Lex::Weak(_)))
+    };
+    let digit_like = words
+        .iter()
+        .filter(|w| is_number_word(w) || w.chars().any(|c| c.is_ascii_digit()))
+        .count();
     let allowed = usize::from(weak_ok && words.iter().filter(|w| weak(w)).count() == digit_like);
     words.len() >= 3 && digit_like <= allowed
 }
@@ -257,19 +427,32 @@ fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> bool {
 /// "not-com."): the address is complete, and what follows is the next line.
 fn ends_in_domain(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
     const ENDINGS: &[&str] = &["com", "net", "org", "uk", "io", "ie", "info", "biz"];
-    ch.words.iter().rev().find(|w| w.start >= s && w.start < e).is_some_and(|w| {
-        let c = clean(&w.text);
-        let last = c.rsplit(['.', '-', ' ']).next().unwrap_or("");
-        ENDINGS.contains(&last)
-    })
+    ch.words
+        .iter()
+        .rev()
+        .find(|w| w.start >= s && w.start < e)
+        .is_some_and(|w| {
+            let c = clean(&w.text);
+            let last = c.rsplit(['.', '-', ' ']).next().unwrap_or("");
+            ENDINGS.contains(&last)
+        })
 }
 
 /// Whether the first word said in [s, e) starts an agent's line, or a trigger or closing
 /// phrase is said there: the reply is over.
 fn opens_agent_line(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
-    let mut inside = ch.words.iter().enumerate().filter(|(_, w)| w.start >= s && w.start < e);
-    let Some((i, first)) = inside.next() else { return false };
-    ch.masked[i] || is_thanks(&first.text) || AGENT_OPENERS.contains(&clean(&first.text).as_str()) || inside.any(|(j, _)| ch.masked[j])
+    let mut inside = ch
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.start >= s && w.start < e);
+    let Some((i, first)) = inside.next() else {
+        return false;
+    };
+    ch.masked[i]
+        || is_thanks(&first.text)
+        || AGENT_OPENERS.contains(&clean(&first.text).as_str())
+        || inside.any(|(j, _)| ch.masked[j])
 }
 
 #[cfg(test)]
@@ -280,12 +463,20 @@ mod tests {
     use crate::units::Ms;
 
     fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced { channel, start: Ms(s), end: Ms(e) }
+        Voiced {
+            channel,
+            start: Ms(s),
+            end: Ms(e),
+        }
     }
 
     /// (start, end) of every finding of `kind`, whichever detector made it.
     fn spans_of(kind: Kind, utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(u64, u64)> {
-        found_with(utterances, voiced, &DetectConfig::default()).iter().filter(|f| f.kind == kind).map(|f| (f.start.0, f.end.0)).collect()
+        found_with(utterances, voiced, &DetectConfig::default())
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| (f.start.0, f.end.0))
+            .collect()
     }
 
     fn answers(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u16, u64, u64)> {
@@ -299,15 +490,35 @@ mod tests {
     #[test]
     fn a_garbled_reply_to_the_card_question_is_muted_by_voice_activity() {
         // Agent asks; customer's two groups, with a "yes go on" between, come out as junk.
-        let u = [(0, "what's the card number", 0), (1, "time one triple fendron", 2_000), (0, "yes go on", 4_500), (1, "number four number five", 6_000)];
-        let voiced = [v(0, 0, 1_700), v(1, 1_900, 3_700), v(0, 4_400, 5_500), v(1, 5_900, 7_700)];
+        let u = [
+            (0, "what's the card number", 0),
+            (1, "time one triple fendron", 2_000),
+            (0, "yes go on", 4_500),
+            (1, "number four number five", 6_000),
+        ];
+        let voiced = [
+            v(0, 0, 1_700),
+            v(1, 1_900, 3_700),
+            v(0, 4_400, 5_500),
+            v(1, 5_900, 7_700),
+        ];
         assert_eq!(answers(&u, &voiced), [(Kind::CardNumber, 1, 1_900, 7_700)]);
     }
 
     #[test]
     fn a_customers_own_trigger_makes_the_rest_of_that_stretch_the_reply() {
-        let u = [(0, "how can I help", 0), (1, "my card number is time one triple fendron", 2_000), (0, "lovely I will look that up", 6_000), (1, "okay thank you", 8_500)];
-        let voiced = [v(0, 0, 1_700), v(1, 1_900, 5_500), v(0, 5_900, 8_200), v(1, 8_400, 9_800)];
+        let u = [
+            (0, "how can I help", 0),
+            (1, "my card number is time one triple fendron", 2_000),
+            (0, "lovely I will look that up", 6_000),
+            (1, "okay thank you", 8_500),
+        ];
+        let voiced = [
+            v(0, 0, 1_700),
+            v(1, 1_900, 5_500),
+            v(0, 5_900, 8_200),
+            v(1, 8_400, 9_800),
+        ];
         let a = answers(&u, &voiced);
         assert_eq!(a.len(), 1, "{a:?}");
         let (kind, channel, start, end) = a[0];
@@ -317,21 +528,42 @@ mod tests {
 
     #[test]
     fn the_reply_ends_when_the_agent_moves_on() {
-        let u = [(0, "and the security code", 0), (1, "so fine", 2_000), (0, "lovely where shall I send the receipt", 3_500), (1, "to my home please", 6_000)];
-        let voiced = [v(0, 0, 1_700), v(1, 1_900, 2_900), v(0, 3_400, 5_500), v(1, 5_900, 7_500)];
-        assert_eq!(answers(&u, &voiced), [(Kind::SecurityCode, 1, 1_900, 2_900)]);
+        let u = [
+            (0, "and the security code", 0),
+            (1, "so fine", 2_000),
+            (0, "lovely where shall I send the receipt", 3_500),
+            (1, "to my home please", 6_000),
+        ];
+        let voiced = [
+            v(0, 0, 1_700),
+            v(1, 1_900, 2_900),
+            v(0, 3_400, 5_500),
+            v(1, 5_900, 7_500),
+        ];
+        assert_eq!(
+            answers(&u, &voiced),
+            [(Kind::SecurityCode, 1, 1_900, 2_900)]
+        );
     }
 
     #[test]
     fn no_reply_within_the_window_mutes_nothing() {
-        let u = [(0, "what's the expiry date", 0), (0, "actually let me check something first", 2_000), (1, "hello", 14_000)];
+        let u = [
+            (0, "what's the expiry date", 0),
+            (0, "actually let me check something first", 2_000),
+            (1, "hello", 14_000),
+        ];
         let voiced = [v(0, 0, 1_700), v(0, 1_900, 4_500), v(1, 14_000, 15_000)];
         assert!(answers(&u, &voiced).is_empty());
     }
 
     #[test]
     fn in_mono_the_stretch_after_the_question_is_the_reply() {
-        let u = [(0, "can I take your postcode", 0), (0, "M fourteen five", 2_200), (0, "thanks and anything else", 4_500)];
+        let u = [
+            (0, "can I take your postcode", 0),
+            (0, "M fourteen five", 2_200),
+            (0, "thanks and anything else", 4_500),
+        ];
         let voiced = [v(0, 0, 1_900), v(0, 2_100, 3_400), v(0, 4_300, 6_000)];
         // From its first word: a postcode is said in words, and planning pads and snaps it.
         assert_eq!(answers(&u, &voiced), [(Kind::Postcode, 0, 2_200, 3_400)]);
@@ -339,24 +571,37 @@ mod tests {
 
     #[test]
     fn lead_in_words_of_a_spoken_reply_stay_audible() {
-        let u = [(0, "can I take your full name", 0), (1, "yes it's Jane Doe", 2_000)];
+        let u = [
+            (0, "can I take your full name", 0),
+            (1, "yes it's Jane Doe", 2_000),
+        ];
         let voiced = [v(0, 0, 2_300), v(1, 1_900, 3_700)];
         let names = spans_of(Kind::PersonName, &u, &voiced);
         // The reply and the name matcher agree on where the name is; "yes it's" is not in it.
-        assert!(!names.is_empty() && names.iter().all(|n| n.0 >= 2_800 && n.1 >= 3_300), "{names:?}");
+        assert!(
+            !names.is_empty() && names.iter().all(|n| n.0 >= 2_800 && n.1 >= 3_300),
+            "{names:?}"
+        );
     }
 
     #[test]
     fn in_mono_a_question_that_goes_on_after_its_trigger_is_not_the_value() {
         // Whisper wrote the reply as junk: only the reply rule can place it.
-        let u = [(0, "what's the expiry date on that card", 0), (0, "or for twenty wait", 3_500)];
+        let u = [
+            (0, "what's the expiry date on that card", 0),
+            (0, "or for twenty wait", 3_500),
+        ];
         let voiced = [v(0, 0, 3_000), v(0, 3_400, 5_200)];
         assert_eq!(spans_of(Kind::ExpiryDate, &u, &voiced), [(3_400, 5_200)]);
     }
 
     #[test]
     fn in_mono_an_email_reply_ends_with_its_domain() {
-        let u = [(0, "and your email address", 0), (0, "jane dot doe at example dot com", 2_200), (0, "all changed", 6_000)];
+        let u = [
+            (0, "and your email address", 0),
+            (0, "jane dot doe at example dot com", 2_200),
+            (0, "all changed", 6_000),
+        ];
         let voiced = [v(0, 0, 1_900), v(0, 2_100, 5_000), v(0, 5_600, 6_800)];
         let e = spans_of(Kind::Email, &u, &voiced);
         assert!(!e.is_empty() && e.iter().all(|e| e.1 <= 5_000), "{e:?}");
@@ -364,7 +609,11 @@ mod tests {
 
     #[test]
     fn a_lead_in_stretch_before_a_reading_stays_audible() {
-        let u = [(0, "can I take the card number", 0), (1, "right here we go", 2_000), (1, "time one triple fendron", 4_000)];
+        let u = [
+            (0, "can I take the card number", 0),
+            (1, "right here we go", 2_000),
+            (1, "time one triple fendron", 4_000),
+        ];
         let voiced = [v(0, 0, 1_700), v(1, 1_900, 3_500), v(1, 3_900, 5_700)];
         assert_eq!(answers(&u, &voiced), [(Kind::CardNumber, 1, 3_900, 5_700)]);
     }

@@ -22,22 +22,36 @@ impl Detector for Card {
             let digits = v.run.values();
             let n = digits.len();
             let luhn = luhn_span(&digits);
-            let brand = luhn.clone().and_then(|r| issuer(&digits[r])).or_else(|| issuer(&digits));
+            let brand = luhn
+                .clone()
+                .and_then(|r| issuer(&digits[r]))
+                .or_else(|| issuer(&digits));
             let window = scene.window_of(&v.windows, Kind::CardNumber);
             if let Some(w) = window {
                 // A date in the card window ("04/27") is the expiry, and a year ("since
                 // 2019") is neither: leave both to their own detectors.
                 if n >= scene.cfg.card_window_min_digits && !v.run.year_like && !v.run.has_slash() {
-                    let conf = 0.8 + if luhn.is_some() { 0.15 } else { 0.0 } + if brand.is_some() { 0.05 } else { 0.0 };
-                    out.push(Candidate { finding: value_finding(v, 0..n, Kind::CardNumber, conf, NAME, w.rule()), basis: Basis::Context });
+                    let conf = 0.8
+                        + if luhn.is_some() { 0.15 } else { 0.0 }
+                        + if brand.is_some() { 0.05 } else { 0.0 };
+                    out.push(Candidate {
+                        finding: value_finding(v, 0..n, Kind::CardNumber, conf, NAME, w.rule()),
+                        basis: Basis::Context,
+                    });
                 }
                 continue;
             }
             if luhn.is_some() {
                 let conf = 0.7 + if brand.is_some() { 0.2 } else { 0.0 };
-                out.push(Candidate { finding: value_finding(v, 0..n, Kind::CardNumber, conf, NAME, "luhn".into()), basis: Basis::Content });
+                out.push(Candidate {
+                    finding: value_finding(v, 0..n, Kind::CardNumber, conf, NAME, "luhn".into()),
+                    basis: Basis::Content,
+                });
             } else if brand.is_some() && !v.run.has_slash() {
-                out.push(Candidate { finding: value_finding(v, 0..n, Kind::CardNumber, 0.5, NAME, "iin".into()), basis: Basis::Content });
+                out.push(Candidate {
+                    finding: value_finding(v, 0..n, Kind::CardNumber, 0.5, NAME, "iin".into()),
+                    basis: Basis::Content,
+                });
             }
         }
     }
@@ -51,24 +65,41 @@ mod tests {
 
     #[test]
     fn a_card_read_in_groups_with_yes_between_is_one_finding() {
-        let k = kinds(&[(0, "can I take the long number on the front", 0), (1, "4539 1488", 4_000), (0, "yes", 5_200), (1, "0343 6467", 6_000)]);
+        let k = kinds(&[
+            (0, "can I take the long number on the front", 0),
+            (1, "4539 1488", 4_000),
+            (0, "yes", 5_200),
+            (1, "0343 6467", 6_000),
+        ]);
         assert_eq!(k, [(Kind::CardNumber, 1)]);
     }
 
     #[test]
     fn the_agents_read_back_is_a_card_on_the_agent_channel() {
-        let k = kinds(&[(0, "what's the card number", 0), (1, "4539 1488 0343 6467", 2_500), (0, "so that's 4539 1488 0343 6467", 5_000)]);
+        let k = kinds(&[
+            (0, "what's the card number", 0),
+            (1, "4539 1488 0343 6467", 2_500),
+            (0, "so that's 4539 1488 0343 6467", 5_000),
+        ]);
         assert_eq!(k, [(Kind::CardNumber, 1), (Kind::CardNumber, 0)]);
     }
 
     #[test]
     fn a_garbled_card_in_the_window_still_counts() {
-        assert_eq!(kinds(&[(0, "and the card number please", 0), (1, "4539, 148", 2_500)]), [(Kind::CardNumber, 1)]);
+        assert_eq!(
+            kinds(&[
+                (0, "and the card number please", 0),
+                (1, "4539, 148", 2_500)
+            ]),
+            [(Kind::CardNumber, 1)]
+        );
     }
 
     #[test]
     fn a_price_in_the_card_window_is_not_a_card() {
-        assert!(kinds(&[(0, "the long number on the card please it's £29.99 today", 0)]).is_empty());
+        assert!(
+            kinds(&[(0, "the long number on the card please it's £29.99 today", 0)]).is_empty()
+        );
     }
 
     #[test]

@@ -109,7 +109,10 @@ impl Default for DetectConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum TermFileError {
     #[error("{path}: cannot read term file: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl DetectConfig {
@@ -118,7 +121,12 @@ impl DetectConfig {
         self.window_ms
             .get(&kind)
             .copied()
-            .or_else(|| BUILTIN_WINDOW_MS.iter().find(|(k, _)| *k == kind).map(|(_, v)| *v))
+            .or_else(|| {
+                BUILTIN_WINDOW_MS
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map(|(_, v)| *v)
+            })
             .unwrap_or(15_000)
     }
 
@@ -126,10 +134,23 @@ impl DetectConfig {
     /// call this once at start-up so a missing file stops the run instead of silently muting
     /// nothing.
     pub fn load_terms(&self) -> Result<Vec<String>, TermFileError> {
-        let mut out: Vec<String> = self.terms.iter().filter(|t| !t.trim().is_empty()).cloned().collect();
+        let mut out: Vec<String> = self
+            .terms
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+            .cloned()
+            .collect();
         for path in &self.term_files {
-            let text = std::fs::read_to_string(path).map_err(|source| TermFileError::Read { path: path.display().to_string(), source })?;
-            out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from));
+            let text = std::fs::read_to_string(path).map_err(|source| TermFileError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            out.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(String::from),
+            );
         }
         Ok(out)
     }
@@ -144,13 +165,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("terms.txt");
         std::fs::write(&f, "# project names\nFalcon\n\n  Blue Heron  \n").unwrap();
-        let cfg = DetectConfig { terms: vec!["Osprey".into()], term_files: vec![f], ..DetectConfig::default() };
-        assert_eq!(cfg.load_terms().unwrap(), ["Osprey", "Falcon", "Blue Heron"]);
+        let cfg = DetectConfig {
+            terms: vec!["Osprey".into()],
+            term_files: vec![f],
+            ..DetectConfig::default()
+        };
+        assert_eq!(
+            cfg.load_terms().unwrap(),
+            ["Osprey", "Falcon", "Blue Heron"]
+        );
     }
 
     #[test]
     fn a_missing_term_file_is_an_error_naming_it() {
-        let cfg = DetectConfig { term_files: vec!["/nonexistent/terms.txt".into()], ..DetectConfig::default() };
+        let cfg = DetectConfig {
+            term_files: vec!["/nonexistent/terms.txt".into()],
+            ..DetectConfig::default()
+        };
         let e = cfg.load_terms().unwrap_err().to_string();
         assert!(e.contains("/nonexistent/terms.txt"), "{e}");
     }

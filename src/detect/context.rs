@@ -16,14 +16,51 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
     (
         Kind::CardNumber,
         &[
-            "card number", "card no", "long number", "long card number", "number on the card", "number on the front", "numbers on the front",
-            "digits on the front", "front of the card", "front of your card", "across the front", "sixteen digit", "16 digit", "sixteen digits",
-            "16 digits", "card details", "pay by card", "pay with card", "paying by card", "debit card number", "credit card number",
-            "card's number", "number on your card", "number on your debit card", "number on your credit card", "number on the debit card",
-            "numbers on your card", "digits on the card", "digits on your card", "read the card", "card out", "digits across", "across the middle",
-            "take payment", "take a payment",
+            "card number",
+            "card no",
+            "long number",
+            "long card number",
+            "number on the card",
+            "number on the front",
+            "numbers on the front",
+            "digits on the front",
+            "front of the card",
+            "front of your card",
+            "across the front",
+            "sixteen digit",
+            "16 digit",
+            "sixteen digits",
+            "16 digits",
+            "card details",
+            "pay by card",
+            "pay with card",
+            "paying by card",
+            "debit card number",
+            "credit card number",
+            "card's number",
+            "number on your card",
+            "number on your debit card",
+            "number on your credit card",
+            "number on the debit card",
+            "numbers on your card",
+            "digits on the card",
+            "digits on your card",
+            "read the card",
+            "card out",
+            "digits across",
+            "across the middle",
+            "take payment",
+            "take a payment",
             // A garbled question still tends to keep "card": its reply is card data.
-            "take the card", "take your card", "card you want to use", "card you'd like to use", "last four digits", "last 4 digits", "first four digits", "first 4 digits", "card ending",
+            "take the card",
+            "take your card",
+            "card you want to use",
+            "card you'd like to use",
+            "last four digits",
+            "last 4 digits",
+            "first four digits",
+            "first 4 digits",
+            "card ending",
             // In a call, what is "on the front" is the card's number (or an Amex's four-digit
             // code): Whisper often keeps only that much of the question.
             "on the front",
@@ -32,54 +69,209 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
     (
         Kind::SecurityCode,
         &[
-            "security code", "security number", "security digits", "cvv", "cvv2", "cvc", "cv2", "c v v", "c v c", "cv two", "three digits on the back",
-            "3 digits on the back", "three digit code", "3 digit code", "digits on the back", "number on the back", "numbers on the back",
-            "back of the card", "back of your card", "last three digits", "last 3 digits", "card verification", "verification code",
-            "three digit number", "3 digit number", "by the signature", "signature strip", "on the reverse", "code on the back",
+            "security code",
+            "security number",
+            "security digits",
+            "cvv",
+            "cvv2",
+            "cvc",
+            "cv2",
+            "c v v",
+            "c v c",
+            "cv two",
+            "three digits on the back",
+            "3 digits on the back",
+            "three digit code",
+            "3 digit code",
+            "digits on the back",
+            "number on the back",
+            "numbers on the back",
+            "back of the card",
+            "back of your card",
+            "last three digits",
+            "last 3 digits",
+            "card verification",
+            "verification code",
+            "three digit number",
+            "3 digit number",
+            "by the signature",
+            "signature strip",
+            "on the reverse",
+            "code on the back",
             // "three" is often heard as "free"; "digit code" survives when the number does not.
-            "digit code", "digits code", "free digit", "free digits", "free digit code", "three digit", "3 digit", "on the back",
+            "digit code",
+            "digits code",
+            "free digit",
+            "free digits",
+            "free digit code",
+            "three digit",
+            "3 digit",
+            "on the back",
         ],
     ),
     (
         Kind::ExpiryDate,
-        &["expiry", "expiry date", "expiration", "expiration date", "expires", "expire", "expiring", "valid until", "valid to", "valid thru", "valid through", "end date", "exp date", "valid from", "does it run out",
+        &[
+            "expiry",
+            "expiry date",
+            "expiration",
+            "expiration date",
+            "expires",
+            "expire",
+            "expiring",
+            "valid until",
+            "valid to",
+            "valid thru",
+            "valid through",
+            "end date",
+            "exp date",
+            "valid from",
+            "does it run out",
             "expiry on it",
         ],
     ),
-    (Kind::SortCode, &["sort code", "sortcode", "sort codes", "short code", "sort number"]),
-    (Kind::AccountNumber, &["account number", "account no", "account num", "bank account", "account details", "account is", "account numbers"]),
+    (
+        Kind::SortCode,
+        &[
+            "sort code",
+            "sortcode",
+            "sort codes",
+            "short code",
+            "sort number",
+        ],
+    ),
+    (
+        Kind::AccountNumber,
+        &[
+            "account number",
+            "account no",
+            "account num",
+            "bank account",
+            "account details",
+            "account is",
+            "account numbers",
+        ],
+    ),
     (
         Kind::Phone,
         &[
-            "phone number", "mobile number", "contact number", "telephone number", "telephone", "landline", "land line", "number to call",
-            "call you back on", "reach you on", "contact you on", "best number", "mobile is", "mobile's", "phone is", "text you on", "text me on", "ring you on", "ring me on", "call me on",
+            "phone number",
+            "mobile number",
+            "contact number",
+            "telephone number",
+            "telephone",
+            "landline",
+            "land line",
+            "number to call",
+            "call you back on",
+            "reach you on",
+            "contact you on",
+            "best number",
+            "mobile is",
+            "mobile's",
+            "phone is",
+            "text you on",
+            "text me on",
+            "ring you on",
+            "ring me on",
+            "call me on",
         ],
     ),
     (
         Kind::DateOfBirth,
         &[
-            "date of birth", "birth date", "birthdate", "birthday", "born on", "born in", "were you born", "d o b", "dob", "your age",
+            "date of birth",
+            "birth date",
+            "birthdate",
+            "birthday",
+            "born on",
+            "born in",
+            "were you born",
+            "d o b",
+            "dob",
+            "your age",
             // Whisper keeps "birth" when it mishears the rest ("your mate on birth").
             "birth",
         ],
     ),
-    (Kind::Postcode, &["postcode", "post code", "postal code", "zip code", "post codes"]),
-    (Kind::Email, &["email address", "e mail address", "email", "e mail", "emails", "mail address"]),
-    (Kind::NiNumber, &["national insurance", "ni number", "n i number", "insurance number", "nino"]),
+    (
+        Kind::Postcode,
+        &[
+            "postcode",
+            "post code",
+            "postal code",
+            "zip code",
+            "post codes",
+        ],
+    ),
+    (
+        Kind::Email,
+        &[
+            "email address",
+            "e mail address",
+            "email",
+            "e mail",
+            "emails",
+            "mail address",
+        ],
+    ),
+    (
+        Kind::NiNumber,
+        &[
+            "national insurance",
+            "ni number",
+            "n i number",
+            "insurance number",
+            "nino",
+        ],
+    ),
     (
         Kind::PersonName,
         &[
-            "your name", "full name", "name on the card", "name on card", "who am i speaking to", "who i'm speaking to", "who i am speaking to",
-            "first name", "surname", "last name", "spell that", "spell your", "name please", "your name please", "cardholder's name",
-            "card holder's name", "cardholder name", "name of the cardholder", "maiden name", "name", "holder's name", "account holder",
-            "speaking with", "who am i speaking", "who's calling", "who is calling",
+            "your name",
+            "full name",
+            "name on the card",
+            "name on card",
+            "who am i speaking to",
+            "who i'm speaking to",
+            "who i am speaking to",
+            "first name",
+            "surname",
+            "last name",
+            "spell that",
+            "spell your",
+            "name please",
+            "your name please",
+            "cardholder's name",
+            "card holder's name",
+            "cardholder name",
+            "name of the cardholder",
+            "maiden name",
+            "name",
+            "holder's name",
+            "account holder",
+            "speaking with",
+            "who am i speaking",
+            "who's calling",
+            "who is calling",
         ],
     ),
     (
         Kind::Address,
         &[
-            "first line of your address", "first line of the address", "first line of address", "your address", "the address", "home address",
-            "billing address", "house number", "street name", "address line", "live at", "registered address", "new address",
+            "first line of your address",
+            "first line of the address",
+            "first line of address",
+            "your address",
+            "the address",
+            "home address",
+            "billing address",
+            "house number",
+            "street name",
+            "address line",
+            "live at",
+            "registered address",
+            "new address",
         ],
     ),
 ];
@@ -88,8 +280,22 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
 /// and open none. Without them, a payment reference read out right after the security code
 /// would be taken for a second code. A policy adds to these (`[detect] closing_phrases`).
 pub const BUILTIN_CLOSERS: &[&str] = &[
-    "reference", "reference number", "ref number", "reference is", "order number", "case number", "ticket number", "confirmation number",
-    "booking reference", "transaction number", "extension", "press", "option", "in the queue", "caller number", "invoice number",
+    "reference",
+    "reference number",
+    "ref number",
+    "reference is",
+    "order number",
+    "case number",
+    "ticket number",
+    "confirmation number",
+    "booking reference",
+    "transaction number",
+    "extension",
+    "press",
+    "option",
+    "in the queue",
+    "caller number",
+    "invoice number",
     "anything else",
 ];
 
@@ -144,12 +350,19 @@ fn for_matching(s: &str) -> String {
 
 /// Small words Whisper often swaps ("date on birth", "number in the front"): a phrase of two
 /// or more other words also matches with these ignored on both sides.
-const LOOSE_SKIP: &[&str] = &["of", "on", "the", "a", "an", "your", "my", "in", "for", "to", "at", "is", "please", "that", "this"];
+const LOOSE_SKIP: &[&str] = &[
+    "of", "on", "the", "a", "an", "your", "my", "in", "for", "to", "at", "is", "please", "that",
+    "this",
+];
 
 /// `phrase` without its small words, if that leaves two or more words and removed any.
 fn loose_form(phrase: &str) -> Option<String> {
     let all: Vec<&str> = phrase.split(' ').collect();
-    let kept: Vec<&str> = all.iter().copied().filter(|w| !LOOSE_SKIP.contains(w)).collect();
+    let kept: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|w| !LOOSE_SKIP.contains(w))
+        .collect();
     (kept.len() >= 2 && kept.len() < all.len()).then(|| kept.join(" "))
 }
 
@@ -164,14 +377,19 @@ impl Phrases {
         let (kinds, phrases): (Vec<_>, Vec<_>) = list.into_iter().unzip();
         // Standard semantics and overlapping search: the longest phrase at a word boundary is
         // chosen below, which leftmost-longest alone cannot do once boundaries filter matches.
-        let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&phrases).ok();
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&phrases)
+            .ok();
         Phrases { ac, kinds }
     }
 
     /// Matches at word boundaries in the words' text (each word as `for_matching` gives it,
     /// `skip` ones left out), as (kind, first word, last word).
     fn hits(&self, words: &[Word], skip: &[&str]) -> Vec<(Option<Kind>, usize, usize)> {
-        let Some(ac) = &self.ac else { return Vec::new() };
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
         let mut text = String::new();
         // owner[i] = the word that byte i of `text` came from.
         let mut owner: Vec<usize> = Vec::new();
@@ -189,8 +407,17 @@ impl Phrases {
         }
         let bytes = text.as_bytes();
         ac.find_overlapping_iter(&text)
-            .filter(|m| (m.start() == 0 || bytes[m.start() - 1] == b' ') && (m.end() == bytes.len() || bytes[m.end()] == b' '))
-            .map(|m| (self.kinds[m.pattern().as_usize()], owner[m.start()], owner[m.end() - 1]))
+            .filter(|m| {
+                (m.start() == 0 || bytes[m.start() - 1] == b' ')
+                    && (m.end() == bytes.len() || bytes[m.end()] == b' ')
+            })
+            .map(|m| {
+                (
+                    self.kinds[m.pattern().as_usize()],
+                    owner[m.start()],
+                    owner[m.end() - 1],
+                )
+            })
             .collect()
     }
 }
@@ -218,9 +445,18 @@ impl TriggerSet {
     pub fn new(cfg: &DetectConfig) -> TriggerSet {
         let mut exact = Vec::new();
         let mut loose = Vec::new();
-        let extra = cfg.triggers.iter().flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), p.as_str())));
-        let builtin = BUILTIN_TRIGGERS.iter().flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), *p)));
-        let closers = BUILTIN_CLOSERS.iter().copied().chain(cfg.closing_phrases.iter().map(String::as_str)).map(|p| (None, p));
+        let extra = cfg
+            .triggers
+            .iter()
+            .flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), p.as_str())));
+        let builtin = BUILTIN_TRIGGERS
+            .iter()
+            .flat_map(|(k, v)| v.iter().map(move |p| (Some(*k), *p)));
+        let closers = BUILTIN_CLOSERS
+            .iter()
+            .copied()
+            .chain(cfg.closing_phrases.iter().map(String::as_str))
+            .map(|p| (None, p));
         for (k, p) in builtin.chain(extra).chain(closers) {
             let p = for_matching(p);
             if p.is_empty() {
@@ -231,8 +467,16 @@ impl TriggerSet {
             }
             exact.push((k, p));
         }
-        let words = exact.iter().filter(|(k, p)| k.is_some() && !p.contains(' ') && p.len() >= 6).cloned().collect();
-        TriggerSet { exact: Phrases::new(exact), loose: Phrases::new(loose), words }
+        let words = exact
+            .iter()
+            .filter(|(k, p)| k.is_some() && !p.contains(' ') && p.len() >= 6)
+            .cloned()
+            .collect();
+        TriggerSet {
+            exact: Phrases::new(exact),
+            loose: Phrases::new(loose),
+            words,
+        }
     }
 
     /// Trigger phrases in one channel's words, as (kind, first word, last word), not
@@ -282,15 +526,27 @@ pub fn windows(triggers: &[Trigger], cfg: &DetectConfig, channels: &[u16]) -> Ve
         let Some(kind) = t.kind else { continue };
         let mut close = t.end + Ms(cfg.window_ms(kind));
         let stacked_until = t.end + Ms(cfg.stack_ms);
-        if let Some(next) = triggers[i + 1..].iter().find(|n| n.kind != t.kind && (n.kind.is_none() || n.start > stacked_until)) {
+        if let Some(next) = triggers[i + 1..]
+            .iter()
+            .find(|n| n.kind != t.kind && (n.kind.is_none() || n.start > stacked_until))
+        {
             close = close.min(next.start.max(t.end));
         }
         // Only a stereo call has an agent channel; elsewhere the speaker answers itself.
         let answering: Vec<u16> = match t.role {
-            Role::Agent => channels.iter().copied().filter(|c| *c != t.channel).collect(),
+            Role::Agent => channels
+                .iter()
+                .copied()
+                .filter(|c| *c != t.channel)
+                .collect(),
             _ => vec![t.channel],
         };
-        if let Some(last) = out.iter_mut().rev().find(|w| w.kind == kind).filter(|w| t.start <= w.close) {
+        if let Some(last) = out
+            .iter_mut()
+            .rev()
+            .find(|w| w.kind == kind)
+            .filter(|w| t.start <= w.close)
+        {
             last.close = last.close.max(close);
             last.trigger_end = last.trigger_end.max(t.end);
             last.asked_at = last.asked_at.max(t.last_start);
@@ -301,7 +557,14 @@ pub fn windows(triggers: &[Trigger], cfg: &DetectConfig, channels: &[u16]) -> Ve
             }
             continue;
         }
-        out.push(Window { kind, open: t.start, trigger_end: t.end, asked_at: t.last_start, close, answering });
+        out.push(Window {
+            kind,
+            open: t.start,
+            trigger_end: t.end,
+            asked_at: t.last_start,
+            close,
+            answering,
+        });
     }
     out
 }
@@ -309,23 +572,98 @@ pub fn windows(triggers: &[Trigger], cfg: &DetectConfig, channels: &[u16]) -> Ve
 /// Words said between two parts of one value without ending it: the other speaker's "yes",
 /// "go on", "okay", "got that"; a customer's "sorry", "hang on".
 pub const ACKNOWLEDGEMENTS: &[&str] = &[
-    "yes", "yeah", "yep", "yup", "ok", "okay", "go", "on", "right", "mhm", "mm", "mmhmm", "mm-hmm", "mm-hm", "mmhm", "m-hm", "hm", "uh-huh", "uhhuh",
-    "aha", "got", "it", "that",
-    "sure", "thanks", "thank", "you", "great", "lovely", "perfect", "next", "and", "then", "carry", "continue", "alright", "cool", "fine", "good",
-    "so", "hang", "one", "sec", "second", "bear", "with", "me", "sorry", "the", "rest", "please", "ahead", "cheers", "brilliant", "ta", "yes,",
-    "correct", "that's", "it's", "thats", "its", "is", "hmm", "um", "uh", "er", "erm", "ah", "oh", "just", "a", "moment", "wait", "let", "see",
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "ok",
+    "okay",
+    "go",
+    "on",
+    "right",
+    "mhm",
+    "mm",
+    "mmhmm",
+    "mm-hmm",
+    "mm-hm",
+    "mmhm",
+    "m-hm",
+    "hm",
+    "uh-huh",
+    "uhhuh",
+    "aha",
+    "got",
+    "it",
+    "that",
+    "sure",
+    "thanks",
+    "thank",
+    "you",
+    "great",
+    "lovely",
+    "perfect",
+    "next",
+    "and",
+    "then",
+    "carry",
+    "continue",
+    "alright",
+    "cool",
+    "fine",
+    "good",
+    "so",
+    "hang",
+    "one",
+    "sec",
+    "second",
+    "bear",
+    "with",
+    "me",
+    "sorry",
+    "the",
+    "rest",
+    "please",
+    "ahead",
+    "cheers",
+    "brilliant",
+    "ta",
+    "yes,",
+    "correct",
+    "that's",
+    "it's",
+    "thats",
+    "its",
+    "is",
+    "hmm",
+    "um",
+    "uh",
+    "er",
+    "erm",
+    "ah",
+    "oh",
+    "just",
+    "a",
+    "moment",
+    "wait",
+    "let",
+    "see",
 ];
 
 /// Whether a word thanks someone ("thanks", "lovely"): a value just given has been taken, and
 /// what follows is something else (in mono, usually the agent's next line).
 pub fn is_thanks(text: &str) -> bool {
-    matches!(clean(text).as_str(), "thanks" | "thank" | "cheers" | "lovely" | "perfect" | "brilliant" | "great")
+    matches!(
+        clean(text).as_str(),
+        "thanks" | "thank" | "cheers" | "lovely" | "perfect" | "brilliant" | "great"
+    )
 }
 
 /// Whether a word is one of `ACKNOWLEDGEMENTS` or a filler.
 pub fn is_acknowledgement(text: &str) -> bool {
     let c = clean(text);
-    c.is_empty() || ACKNOWLEDGEMENTS.contains(&c.as_str()) || super::normalise::FILLERS.contains(&c.as_str())
+    c.is_empty()
+        || ACKNOWLEDGEMENTS.contains(&c.as_str())
+        || super::normalise::FILLERS.contains(&c.as_str())
 }
 
 #[cfg(test)]
@@ -335,17 +673,29 @@ mod tests {
     fn words(text: &str) -> Vec<Word> {
         text.split_whitespace()
             .enumerate()
-            .map(|(i, w)| Word { text: w.to_string(), start: Ms(i as u64 * 500), end: Ms(i as u64 * 500 + 400), prob: 0.9 })
+            .map(|(i, w)| Word {
+                text: w.to_string(),
+                start: Ms(i as u64 * 500),
+                end: Ms(i as u64 * 500 + 400),
+                prob: 0.9,
+            })
             .collect()
     }
 
     fn found(text: &str) -> Vec<(Kind, usize, usize)> {
-        TriggerSet::new(&DetectConfig::default()).find(&words(text), true).into_iter().filter_map(|(k, a, b)| Some((k?, a, b))).collect()
+        TriggerSet::new(&DetectConfig::default())
+            .find(&words(text), true)
+            .into_iter()
+            .filter_map(|(k, a, b)| Some((k?, a, b)))
+            .collect()
     }
 
     #[test]
     fn long_number_on_the_front_is_a_card_trigger() {
-        assert_eq!(found("Can I take the long number on the front, please?"), [(Kind::CardNumber, 4, 8)]);
+        assert_eq!(
+            found("Can I take the long number on the front, please?"),
+            [(Kind::CardNumber, 4, 8)]
+        );
     }
 
     #[test]
@@ -358,21 +708,36 @@ mod tests {
     #[test]
     fn the_longest_phrase_wins() {
         assert_eq!(found("and the email address"), [(Kind::Email, 2, 3)]);
-        assert_eq!(found("the three digits on the back"), [(Kind::SecurityCode, 1, 5)]);
+        assert_eq!(
+            found("the three digits on the back"),
+            [(Kind::SecurityCode, 1, 5)]
+        );
     }
 
     #[test]
     fn what_a_garbled_question_keeps_still_asks() {
         // "And as it's an American Express, the four digit code on the front."
-        assert_eq!(found("and it's an American express before you get going on the front"), [(Kind::CardNumber, 9, 11)]);
-        assert_eq!(found("and the code on the back"), [(Kind::SecurityCode, 2, 5)]);
+        assert_eq!(
+            found("and it's an American express before you get going on the front"),
+            [(Kind::CardNumber, 9, 11)]
+        );
+        assert_eq!(
+            found("and the code on the back"),
+            [(Kind::SecurityCode, 2, 5)]
+        );
         assert_eq!(found("and your mate on birth"), [(Kind::DateOfBirth, 4, 4)]);
     }
 
     #[test]
     fn a_swapped_small_word_still_matches() {
-        assert_eq!(found("and your date on birth please"), [(Kind::DateOfBirth, 2, 4)]);
-        assert_eq!(found("the long number in front"), [(Kind::CardNumber, 1, 4)]);
+        assert_eq!(
+            found("and your date on birth please"),
+            [(Kind::DateOfBirth, 2, 4)]
+        );
+        assert_eq!(
+            found("the long number in front"),
+            [(Kind::CardNumber, 1, 4)]
+        );
         // A phrase that is one word once small words go keeps its exact form only.
         assert!(found("my phone broke").is_empty());
     }
@@ -393,18 +758,42 @@ mod tests {
     #[test]
     fn policy_phrases_are_added() {
         let mut cfg = DetectConfig::default();
-        cfg.triggers.insert(Kind::CardNumber, vec!["the big number".into()]);
-        assert_eq!(TriggerSet::new(&cfg).find(&words("read me the big number"), true), [(Some(Kind::CardNumber), 2, 4)]);
+        cfg.triggers
+            .insert(Kind::CardNumber, vec!["the big number".into()]);
+        assert_eq!(
+            TriggerSet::new(&cfg).find(&words("read me the big number"), true),
+            [(Some(Kind::CardNumber), 2, 4)]
+        );
     }
 
     fn trig(kind: Kind, channel: u16, start: u64) -> Trigger {
-        Trigger { kind: Some(kind), channel, role: if channel == 0 { Role::Agent } else { Role::Customer }, first: 0, last: 0, start: Ms(start), end: Ms(start + 1000), last_start: Ms(start + 600) }
+        Trigger {
+            kind: Some(kind),
+            channel,
+            role: if channel == 0 {
+                Role::Agent
+            } else {
+                Role::Customer
+            },
+            first: 0,
+            last: 0,
+            start: Ms(start),
+            end: Ms(start + 1000),
+            last_start: Ms(start + 600),
+        }
     }
 
     #[test]
     fn a_window_closes_at_the_next_other_trigger() {
         let cfg = DetectConfig::default();
-        let w = windows(&[trig(Kind::CardNumber, 0, 0), trig(Kind::ExpiryDate, 0, 10_000)], &cfg, &[0, 1]);
+        let w = windows(
+            &[
+                trig(Kind::CardNumber, 0, 0),
+                trig(Kind::ExpiryDate, 0, 10_000),
+            ],
+            &cfg,
+            &[0, 1],
+        );
         assert_eq!(w.len(), 2);
         assert_eq!(w[0].close, Ms(10_000));
         assert_eq!(w[0].answering, [1]);
@@ -414,7 +803,10 @@ mod tests {
     #[test]
     fn a_closing_phrase_ends_the_window_and_opens_none() {
         let cfg = DetectConfig::default();
-        let closer = Trigger { kind: None, ..trig(Kind::CardNumber, 0, 8_000) };
+        let closer = Trigger {
+            kind: None,
+            ..trig(Kind::CardNumber, 0, 8_000)
+        };
         let w = windows(&[trig(Kind::SecurityCode, 0, 0), closer], &cfg, &[0, 1]);
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].close, Ms(8_000));
@@ -425,7 +817,11 @@ mod tests {
     #[test]
     fn one_question_asking_for_two_things_opens_both() {
         let cfg = DetectConfig::default();
-        let w = windows(&[trig(Kind::PersonName, 0, 0), trig(Kind::Postcode, 0, 1_500)], &cfg, &[0, 1]);
+        let w = windows(
+            &[trig(Kind::PersonName, 0, 0), trig(Kind::Postcode, 0, 1_500)],
+            &cfg,
+            &[0, 1],
+        );
         assert_eq!(w.len(), 2);
         assert_eq!(w[0].close, Ms(1_000 + cfg.window_ms(Kind::PersonName)));
         assert!(w[0].contains(Ms(5_000)) && w[1].contains(Ms(5_000)));
@@ -441,7 +837,14 @@ mod tests {
     #[test]
     fn repeated_triggers_of_one_kind_make_one_window() {
         let cfg = DetectConfig::default();
-        let w = windows(&[trig(Kind::CardNumber, 0, 0), trig(Kind::CardNumber, 1, 3000)], &cfg, &[0, 1]);
+        let w = windows(
+            &[
+                trig(Kind::CardNumber, 0, 0),
+                trig(Kind::CardNumber, 1, 3000),
+            ],
+            &cfg,
+            &[0, 1],
+        );
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].answering, [1]);
     }

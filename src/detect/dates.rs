@@ -3,7 +3,7 @@
 //! twenty eight", "14/03/82", "04/27", "twelve slash twenty six". Expiry and date-of-birth
 //! detection both start here.
 
-use super::normalise::{clean, DigitRun, ItemKind, Item, Sep};
+use super::normalise::{clean, DigitRun, Item, ItemKind, Sep};
 use crate::types::Word;
 use crate::units::Ms;
 
@@ -56,7 +56,11 @@ fn num(it: &Item) -> Option<(u64, usize)> {
 fn day_at(items: &[Item], k: usize) -> Option<u8> {
     match items.get(k).map(|i| &i.kind) {
         Some(ItemKind::Ordinal(d)) if (1..=31).contains(d) => Some(*d),
-        Some(ItemKind::Num { value, digits, .. }) if digits.len() <= 2 && (1..=31).contains(value) => Some(*value as u8),
+        Some(ItemKind::Num { value, digits, .. })
+            if digits.len() <= 2 && (1..=31).contains(value) =>
+        {
+            Some(*value as u8)
+        }
         _ => None,
     }
 }
@@ -107,7 +111,14 @@ fn year_at(items: &[Item], k: usize) -> Option<(u16, u8, usize)> {
     None
 }
 
-fn expr(items: &[Item], a: usize, b: usize, day: Option<u8>, month: Option<u8>, year: Option<(u16, u8)>) -> DateExpr {
+fn expr(
+    items: &[Item],
+    a: usize,
+    b: usize,
+    day: Option<u8>,
+    month: Option<u8>,
+    year: Option<(u16, u8)>,
+) -> DateExpr {
     DateExpr {
         first_word: items[a].first,
         last_word: items[b].last,
@@ -142,16 +153,32 @@ fn parse_at(items: &[Item], words: &[Word], k: usize) -> Option<(DateExpr, usize
             // "March the fourteenth 1982", "March 14th", "April twenty twenty eight".
             let j = skip_glue(items, words, k + 1);
             if let Some((y, n, after)) = year_at(items, j).filter(|(_, n, _)| *n == 4) {
-                return Some((expr(items, k, after - 1, None, Some(*m), Some((y, n))), after));
+                return Some((
+                    expr(items, k, after - 1, None, Some(*m), Some((y, n))),
+                    after,
+                ));
             }
             if let Some(day) = day_at(items, j) {
                 let y = year_at(items, skip_glue(items, words, j + 1));
                 let last = y.map(|(_, _, a)| a - 1).unwrap_or(j);
-                return Some((expr(items, k, last, Some(day), Some(*m), y.map(|(y, n, _)| (y, n))), last + 1));
+                return Some((
+                    expr(
+                        items,
+                        k,
+                        last,
+                        Some(day),
+                        Some(*m),
+                        y.map(|(y, n, _)| (y, n)),
+                    ),
+                    last + 1,
+                ));
             }
             // "April 28": a two-digit year after a month is how expiry dates are read.
             if let Some((y, n, after)) = year_at(items, j) {
-                return Some((expr(items, k, after - 1, None, Some(*m), Some((y, n))), after));
+                return Some((
+                    expr(items, k, after - 1, None, Some(*m), Some((y, n))),
+                    after,
+                ));
             }
             None
         }
@@ -161,12 +188,26 @@ fn parse_at(items: &[Item], words: &[Word], k: usize) -> Option<(DateExpr, usize
             let j = skip_glue(items, words, k + 1);
             let month = match items.get(j).map(|i| &i.kind) {
                 Some(ItemKind::Month(m)) => *m,
-                Some(ItemKind::Ordinal(m)) if matches!(items[k].kind, ItemKind::Ordinal(_)) && (1..=12).contains(m) => *m,
+                Some(ItemKind::Ordinal(m))
+                    if matches!(items[k].kind, ItemKind::Ordinal(_)) && (1..=12).contains(m) =>
+                {
+                    *m
+                }
                 _ => return None,
             };
             let y = year_at(items, skip_glue(items, words, j + 1));
             let last = y.map(|(_, _, a)| a - 1).unwrap_or(j);
-            Some((expr(items, k, last, Some(day), Some(month), y.map(|(y, n, _)| (y, n))), last + 1))
+            Some((
+                expr(
+                    items,
+                    k,
+                    last,
+                    Some(day),
+                    Some(month),
+                    y.map(|(y, n, _)| (y, n)),
+                ),
+                last + 1,
+            ))
         }
         _ => None,
     }
@@ -176,7 +217,8 @@ fn parse_at(items: &[Item], words: &[Word], k: usize) -> Option<(DateExpr, usize
 /// "3/4/90", "04/27", "12/2026", "twelve slash twenty six". None for runs that are not dates.
 pub fn numeric_date(run: &DigitRun) -> Option<DateExpr> {
     let lens = run.piece_lens();
-    let dashed_full = lens.len() == 3 && lens[2] == 4 && run.pieces[1..].iter().all(|p| p.sep == Sep::Dash);
+    let dashed_full =
+        lens.len() == 3 && lens[2] == 4 && run.pieces[1..].iter().all(|p| p.sep == Sep::Dash);
     if !run.has_slash() && !dashed_full {
         return None;
     }
@@ -207,13 +249,26 @@ pub fn numeric_date(run: &DigitRun) -> Option<DateExpr> {
         }
     };
     match groups.as_slice() {
-        [(d, dl), (m, ml), y] if *dl <= 2 && *ml <= 2 && (1..=31).contains(d) && (1..=12).contains(m) => {
+        [(d, dl), (m, ml), y]
+            if *dl <= 2 && *ml <= 2 && (1..=31).contains(d) && (1..=12).contains(m) =>
+        {
             let (y, n) = year(*y)?;
-            Some(DateExpr { day: Some(*d as u8), month: Some(*m as u8), year: Some(y), year_digits: n, ..base })
+            Some(DateExpr {
+                day: Some(*d as u8),
+                month: Some(*m as u8),
+                year: Some(y),
+                year_digits: n,
+                ..base
+            })
         }
         [(m, ml), y] if *ml <= 2 && (1..=12).contains(m) => {
             let (y, n) = year(*y)?;
-            Some(DateExpr { month: Some(*m as u8), year: Some(y), year_digits: n, ..base })
+            Some(DateExpr {
+                month: Some(*m as u8),
+                year: Some(y),
+                year_digits: n,
+                ..base
+            })
         }
         _ => None,
     }
@@ -227,33 +282,56 @@ mod tests {
     fn words(text: &str) -> Vec<Word> {
         text.split_whitespace()
             .enumerate()
-            .map(|(i, w)| Word { text: w.to_string(), start: Ms(i as u64 * 500), end: Ms(i as u64 * 500 + 400), prob: 0.9 })
+            .map(|(i, w)| Word {
+                text: w.to_string(),
+                start: Ms(i as u64 * 500),
+                end: Ms(i as u64 * 500 + 400),
+                prob: 0.9,
+            })
             .collect()
     }
 
     fn spoken(text: &str) -> Vec<(Option<u8>, Option<u8>, Option<u16>)> {
         let w = words(text);
         let it = items(&w, &vec![false; w.len()], Ms(2000));
-        spoken_dates(&it, &w).iter().map(|d| (d.day, d.month, d.year)).collect()
+        spoken_dates(&it, &w)
+            .iter()
+            .map(|d| (d.day, d.month, d.year))
+            .collect()
     }
 
     #[test]
     fn ordinal_of_month_and_spoken_year() {
-        assert_eq!(spoken("the fourteenth of March nineteen eighty two"), [(Some(14), Some(3), Some(1982))]);
-        assert_eq!(spoken("fourth of July ninety one"), [(Some(4), Some(7), Some(91))]);
+        assert_eq!(
+            spoken("the fourteenth of March nineteen eighty two"),
+            [(Some(14), Some(3), Some(1982))]
+        );
+        assert_eq!(
+            spoken("fourth of July ninety one"),
+            [(Some(4), Some(7), Some(91))]
+        );
         assert_eq!(spoken("14th March 1982"), [(Some(14), Some(3), Some(1982))]);
-        assert_eq!(spoken("twenty-first of June twenty oh five"), [(Some(21), Some(6), Some(2005))]);
+        assert_eq!(
+            spoken("twenty-first of June twenty oh five"),
+            [(Some(21), Some(6), Some(2005))]
+        );
     }
 
     #[test]
     fn ordinal_of_the_ordinal_is_day_and_month() {
-        assert_eq!(spoken("3rd of the 4th 1990"), [(Some(3), Some(4), Some(1990))]);
+        assert_eq!(
+            spoken("3rd of the 4th 1990"),
+            [(Some(3), Some(4), Some(1990))]
+        );
     }
 
     #[test]
     fn month_first_forms() {
         assert_eq!(spoken("March the fourteenth"), [(Some(14), Some(3), None)]);
-        assert_eq!(spoken("April twenty twenty eight"), [(None, Some(4), Some(2028))]);
+        assert_eq!(
+            spoken("April twenty twenty eight"),
+            [(None, Some(4), Some(2028))]
+        );
         assert_eq!(spoken("April 2028"), [(None, Some(4), Some(2028))]);
     }
 
@@ -269,10 +347,16 @@ mod tests {
     fn slash_numerals_are_dates() {
         let r = &digit_runs(&words("14/03/82"), Ms(2000))[0];
         let d = numeric_date(r).unwrap();
-        assert_eq!((d.day, d.month, d.year, d.year_digits), (Some(14), Some(3), Some(82), 2));
+        assert_eq!(
+            (d.day, d.month, d.year, d.year_digits),
+            (Some(14), Some(3), Some(82), 2)
+        );
         let r = &digit_runs(&words("04/27"), Ms(2000))[0];
         let d = numeric_date(r).unwrap();
-        assert_eq!((d.day, d.month, d.expiry_year()), (None, Some(4), Some(2027)));
+        assert_eq!(
+            (d.day, d.month, d.expiry_year()),
+            (None, Some(4), Some(2027))
+        );
         let r = &digit_runs(&words("twelve slash twenty six"), Ms(2000))[0];
         assert_eq!(numeric_date(r).unwrap().month, Some(12));
     }
@@ -287,7 +371,17 @@ mod tests {
 
     #[test]
     fn two_digit_birth_years_read_back_a_century_when_in_the_future() {
-        let d = DateExpr { first_word: 0, last_word: 0, start: Ms(0), end: Ms(0), day: None, month: None, year: Some(82), year_digits: 2, numeric: true };
+        let d = DateExpr {
+            first_word: 0,
+            last_word: 0,
+            start: Ms(0),
+            end: Ms(0),
+            day: None,
+            month: None,
+            year: Some(82),
+            year_digits: 2,
+            numeric: true,
+        };
         assert_eq!(d.birth_year(2026), Some(1982));
         let d = DateExpr { year: Some(5), ..d };
         assert_eq!(d.birth_year(2026), Some(2005));

@@ -24,26 +24,45 @@ impl Detector for DateOfBirth {
         for d in &scene.dates {
             match scene.window_of(&d.windows, Kind::DateOfBirth) {
                 Some(w) => {
-                    out.push(Candidate { finding: date_finding(d, Kind::DateOfBirth, 0.9, NAME, w.rule()), basis: Basis::Context });
+                    out.push(Candidate {
+                        finding: date_finding(d, Kind::DateOfBirth, 0.9, NAME, w.rule()),
+                        basis: Basis::Context,
+                    });
                 }
                 // In an expiry window a date is the expiry's.
                 None if scene.window_of(&d.windows, Kind::ExpiryDate).is_some() => {}
                 None => {
                     let date = &d.date;
-                    let plausible = date.birth_year(this_year).is_some_and(|y| (OLDEST_BIRTH_YEAR..=this_year - YOUNGEST_AGE).contains(&y));
+                    let plausible = date.birth_year(this_year).is_some_and(|y| {
+                        (OLDEST_BIRTH_YEAR..=this_year - YOUNGEST_AGE).contains(&y)
+                    });
                     if date.day.is_some() && date.month.is_some() && plausible {
-                        out.push(Candidate { finding: date_finding(d, Kind::DateOfBirth, 0.65, NAME, "plausible_birth_year".into()), basis: Basis::Content });
+                        out.push(Candidate {
+                            finding: date_finding(
+                                d,
+                                Kind::DateOfBirth,
+                                0.65,
+                                NAME,
+                                "plausible_birth_year".into(),
+                            ),
+                            basis: Basis::Content,
+                        });
                     }
                 }
             }
         }
         for v in &scene.values {
-            let Some(w) = scene.window_of(&v.windows, Kind::DateOfBirth) else { continue };
+            let Some(w) = scene.window_of(&v.windows, Kind::DateOfBirth) else {
+                continue;
+            };
             let n = v.run.len();
             // "fourteen oh three eighty two" (6), "14/03/1982" (8), "born in 1982" (4). Not
             // an age ("I'm 42") nor a year after "since".
             if (4..=8).contains(&n) && !v.run.year_like {
-                out.push(Candidate { finding: value_finding(v, 0..n, Kind::DateOfBirth, 0.85, NAME, w.rule()), basis: Basis::Context });
+                out.push(Candidate {
+                    finding: value_finding(v, 0..n, Kind::DateOfBirth, 0.85, NAME, w.rule()),
+                    basis: Basis::Context,
+                });
             }
         }
     }
@@ -56,14 +75,32 @@ mod tests {
 
     #[test]
     fn fourth_of_july_ninety_one_is_a_birth_date_without_context() {
-        assert_eq!(kinds(&[(0, "for security it's the fourth of July ninety one", 0)]), [(Kind::DateOfBirth, 0)]);
+        assert_eq!(
+            kinds(&[(0, "for security it's the fourth of July ninety one", 0)]),
+            [(Kind::DateOfBirth, 0)]
+        );
     }
 
     #[test]
     fn any_date_after_the_question_is_a_birth_date() {
-        assert_eq!(kinds(&[(0, "and your date of birth", 0), (1, "14/03/82", 2_500)]), [(Kind::DateOfBirth, 1)]);
-        assert_eq!(kinds(&[(0, "date of birth please", 0), (1, "3rd of the 4th 1990", 2_500)]), [(Kind::DateOfBirth, 1)]);
-        assert_eq!(kinds(&[(0, "date of birth please", 0), (1, "fourteen oh three eighty two", 2_500)]), [(Kind::DateOfBirth, 1)]);
+        assert_eq!(
+            kinds(&[(0, "and your date of birth", 0), (1, "14/03/82", 2_500)]),
+            [(Kind::DateOfBirth, 1)]
+        );
+        assert_eq!(
+            kinds(&[
+                (0, "date of birth please", 0),
+                (1, "3rd of the 4th 1990", 2_500)
+            ]),
+            [(Kind::DateOfBirth, 1)]
+        );
+        assert_eq!(
+            kinds(&[
+                (0, "date of birth please", 0),
+                (1, "fourteen oh three eighty two", 2_500)
+            ]),
+            [(Kind::DateOfBirth, 1)]
+        );
     }
 
     #[test]
@@ -73,6 +110,12 @@ mod tests {
 
     #[test]
     fn an_age_after_the_question_is_not_a_birth_date() {
-        assert_eq!(kinds(&[(0, "date of birth please", 0), (1, "May the seventeenth 1988 I'm 42 so", 2_500)]), [(Kind::DateOfBirth, 1)]);
+        assert_eq!(
+            kinds(&[
+                (0, "date of birth please", 0),
+                (1, "May the seventeenth 1988 I'm 42 so", 2_500)
+            ]),
+            [(Kind::DateOfBirth, 1)]
+        );
     }
 }

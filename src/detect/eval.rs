@@ -53,14 +53,30 @@ impl Case {
                 .map(|c| ChannelTranscript {
                     channel: c.channel,
                     role: c.role,
-                    words: c.words.iter().map(|(t, s, e)| Word { text: t.clone(), start: Ms(*s), end: Ms(*e), prob: 0.9 }).collect(),
+                    words: c
+                        .words
+                        .iter()
+                        .map(|(t, s, e)| Word {
+                            text: t.clone(),
+                            start: Ms(*s),
+                            end: Ms(*e),
+                            prob: 0.9,
+                        })
+                        .collect(),
                 })
                 .collect(),
         }
     }
 
     pub fn voiced(&self) -> Vec<Voiced> {
-        self.voiced.iter().map(|&(channel, s, e)| Voiced { channel, start: Ms(s), end: Ms(e) }).collect()
+        self.voiced
+            .iter()
+            .map(|&(channel, s, e)| Voiced {
+                channel,
+                start: Ms(s),
+                end: Ms(e),
+            })
+            .collect()
     }
 
     /// Runs detection with `cfg` plus this case's terms.
@@ -80,13 +96,32 @@ pub fn load(path: &Path) -> Result<Vec<Case>, String> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{}:{}: invalid case (column {})", path.display(), i + 1, e.column())))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                format!(
+                    "{}:{}: invalid case (column {})",
+                    path.display(),
+                    i + 1,
+                    e.column()
+                )
+            })
+        })
         .collect()
 }
 
 /// Kinds spoken as digits: NUMBER stands in for any of them ("mute it, kind unknown").
 pub fn is_digit_kind(k: Kind) -> bool {
-    matches!(k, Kind::CardNumber | Kind::SecurityCode | Kind::ExpiryDate | Kind::SortCode | Kind::AccountNumber | Kind::Phone | Kind::DateOfBirth | Kind::Number)
+    matches!(
+        k,
+        Kind::CardNumber
+            | Kind::SecurityCode
+            | Kind::ExpiryDate
+            | Kind::SortCode
+            | Kind::AccountNumber
+            | Kind::Phone
+            | Kind::DateOfBirth
+            | Kind::Number
+    )
 }
 
 /// A finding of kind `found` counts for an expectation of kind `want`: the same kind, or NUMBER
@@ -98,7 +133,11 @@ pub fn compatible(want: Kind, found: Kind) -> bool {
 /// How much of [s, e) the union of `spans` covers, 0..1.
 fn coverage(s: u64, e: u64, spans: &mut [(u64, u64)]) -> f64 {
     if e <= s {
-        return if spans.iter().any(|&(a, b)| a <= s && s <= b) { 1.0 } else { 0.0 };
+        return if spans.iter().any(|&(a, b)| a <= s && s <= b) {
+            1.0
+        } else {
+            0.0
+        };
     }
     spans.sort_unstable();
     let mut covered = 0;
@@ -220,12 +259,19 @@ impl Report {
                 self.decoy_cases_with_findings.push(case.name.clone());
             }
         }
-        let same_channel = |e: &Expect, f: &Finding| e.channel.is_none() || f.channel.is_none() || e.channel == f.channel;
+        let same_channel = |e: &Expect, f: &Finding| {
+            e.channel.is_none() || f.channel.is_none() || e.channel == f.channel
+        };
         for e in &case.expect {
             let spans = |pred: &dyn Fn(Kind) -> bool| -> Vec<(u64, u64)> {
-                findings.iter().filter(|f| same_channel(e, f) && pred(f.kind)).map(|f| (f.start.0, f.end.0)).collect()
+                findings
+                    .iter()
+                    .filter(|f| same_channel(e, f) && pred(f.kind))
+                    .map(|f| (f.start.0, f.end.0))
+                    .collect()
             };
-            let cov = |pred: &dyn Fn(Kind) -> bool| coverage(e.start_ms, e.end_ms, &mut spans(pred));
+            let cov =
+                |pred: &dyn Fn(Kind) -> bool| coverage(e.start_ms, e.end_ms, &mut spans(pred));
             let outcome = if cov(&|k| k == e.kind) >= COVER {
                 Outcome::Exact
             } else if cov(&|k| compatible(e.kind, k)) >= COVER {
@@ -243,11 +289,22 @@ impl Report {
                 Outcome::OtherKind => s.other_kind += 1,
                 Outcome::Missed => {}
             }
-            self.results.push(ExpectResult { case: case.name.clone(), kind: e.kind, channel: e.channel, start_ms: e.start_ms, end_ms: e.end_ms, outcome });
+            self.results.push(ExpectResult {
+                case: case.name.clone(),
+                kind: e.kind,
+                channel: e.channel,
+                start_ms: e.start_ms,
+                end_ms: e.end_ms,
+                outcome,
+            });
         }
         for f in findings {
-            let overlaps = |e: &Expect| same_channel(e, f) && f.start.0 <= e.end_ms && e.start_ms <= f.end.0;
-            let tp = case.expect.iter().any(|e| overlaps(e) && compatible(e.kind, f.kind));
+            let overlaps =
+                |e: &Expect| same_channel(e, f) && f.start.0 <= e.end_ms && e.start_ms <= f.end.0;
+            let tp = case
+                .expect
+                .iter()
+                .any(|e| overlaps(e) && compatible(e.kind, f.kind));
             let s = self.per_kind.entry(f.kind).or_default();
             s.findings += 1;
             if tp {
@@ -263,7 +320,12 @@ impl Report {
                 });
             }
             let len = f.end.0.saturating_sub(f.start.0);
-            let mut expected: Vec<(u64, u64)> = case.expect.iter().filter(|e| same_channel(e, f)).map(|e| (e.start_ms, e.end_ms)).collect();
+            let mut expected: Vec<(u64, u64)> = case
+                .expect
+                .iter()
+                .filter(|e| same_channel(e, f))
+                .map(|e| (e.start_ms, e.end_ms))
+                .collect();
             let inside = (coverage(f.start.0, f.end.0, &mut expected) * len as f64).round() as u64;
             self.muted_ms += len;
             self.overmuted_ms += len.saturating_sub(inside);
@@ -295,8 +357,16 @@ impl Report {
             out.push_str(&row(k.as_str(), s));
         }
         out.push_str(&row("ALL", &self.total()));
-        out.push_str(&format!("decoy-only cases with findings: {} of {}\n", self.decoy_cases_with_findings.len(), self.decoy_cases));
-        let share = if self.muted_ms == 0 { 0.0 } else { 100.0 * self.overmuted_ms as f64 / self.muted_ms as f64 };
+        out.push_str(&format!(
+            "decoy-only cases with findings: {} of {}\n",
+            self.decoy_cases_with_findings.len(),
+            self.decoy_cases
+        ));
+        let share = if self.muted_ms == 0 {
+            0.0
+        } else {
+            100.0 * self.overmuted_ms as f64 / self.muted_ms as f64
+        };
         out.push_str(&format!(
             "muted {:.1} s in findings, {:.1} s ({share:.1}%) outside any expected span\n",
             self.muted_ms as f64 / 1000.0,
@@ -309,7 +379,12 @@ impl Report {
 /// Every `*.jsonl` under `dir`, sorted by name.
 pub fn corpus_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     files

@@ -25,26 +25,46 @@ impl Detector for Expiry {
             let payment = PAYMENT.iter().find_map(|k| scene.window_of(&d.windows, *k));
             match (expiry, payment) {
                 (Some(w), _) if date.month.is_some() => {
-                    out.push(Candidate { finding: date_finding(d, Kind::ExpiryDate, 0.9, NAME, w.rule()), basis: Basis::Context });
+                    out.push(Candidate {
+                        finding: date_finding(d, Kind::ExpiryDate, 0.9, NAME, w.rule()),
+                        basis: Basis::Context,
+                    });
                 }
                 // Inside the card conversation a month and year with no day is the expiry.
-                (_, Some(w)) if date.day.is_none() && date.month.is_some() && date.year.is_some() => {
-                    out.push(Candidate { finding: date_finding(d, Kind::ExpiryDate, 0.85, NAME, w.rule()), basis: Basis::Context });
+                (_, Some(w))
+                    if date.day.is_none() && date.month.is_some() && date.year.is_some() =>
+                {
+                    out.push(Candidate {
+                        finding: date_finding(d, Kind::ExpiryDate, 0.85, NAME, w.rule()),
+                        basis: Basis::Context,
+                    });
                 }
                 // "04/27" written by Whisper: a two-digit month and a plausible card year.
-                _ if date.numeric && date.day.is_none() && date.year_digits == 2 && date.year.is_some_and(|y| (15..=45).contains(&y)) => {
-                    out.push(Candidate { finding: date_finding(d, Kind::ExpiryDate, 0.55, NAME, "mm_yy".into()), basis: Basis::Content });
+                _ if date.numeric
+                    && date.day.is_none()
+                    && date.year_digits == 2
+                    && date.year.is_some_and(|y| (15..=45).contains(&y)) =>
+                {
+                    out.push(Candidate {
+                        finding: date_finding(d, Kind::ExpiryDate, 0.55, NAME, "mm_yy".into()),
+                        basis: Basis::Content,
+                    });
                 }
                 _ => {}
             }
         }
         for v in &scene.values {
-            let Some(w) = scene.window_of(&v.windows, Kind::ExpiryDate) else { continue };
+            let Some(w) = scene.window_of(&v.windows, Kind::ExpiryDate) else {
+                continue;
+            };
             let n = v.run.len();
             // "oh four twenty seven" (4), "four twenty seven" (3), "oh four twenty twenty
             // seven" (6); a dropped digit still counts.
             if (2..=6).contains(&n) {
-                out.push(Candidate { finding: value_finding(v, 0..n, Kind::ExpiryDate, 0.85, NAME, w.rule()), basis: Basis::Context });
+                out.push(Candidate {
+                    finding: value_finding(v, 0..n, Kind::ExpiryDate, 0.85, NAME, w.rule()),
+                    basis: Basis::Context,
+                });
             }
         }
     }
@@ -57,19 +77,41 @@ mod tests {
 
     #[test]
     fn oh_four_twenty_seven_after_the_expiry_question_is_an_expiry() {
-        assert_eq!(kinds(&[(0, "and the expiry date", 0), (1, "oh four twenty seven", 2_500)]), [(Kind::ExpiryDate, 1)]);
-        assert_eq!(kinds(&[(0, "when does it expire", 0), (1, "twelve slash twenty six", 2_500)]), [(Kind::ExpiryDate, 1)]);
+        assert_eq!(
+            kinds(&[
+                (0, "and the expiry date", 0),
+                (1, "oh four twenty seven", 2_500)
+            ]),
+            [(Kind::ExpiryDate, 1)]
+        );
+        assert_eq!(
+            kinds(&[
+                (0, "when does it expire", 0),
+                (1, "twelve slash twenty six", 2_500)
+            ]),
+            [(Kind::ExpiryDate, 1)]
+        );
     }
 
     #[test]
     fn a_month_and_year_in_the_card_conversation_is_an_expiry() {
-        let k = kinds(&[(0, "can I take the card number", 0), (1, "4539 1488 0343 6467 and it's April twenty twenty eight", 2_500)]);
+        let k = kinds(&[
+            (0, "can I take the card number", 0),
+            (
+                1,
+                "4539 1488 0343 6467 and it's April twenty twenty eight",
+                2_500,
+            ),
+        ]);
         assert_eq!(k, [(Kind::CardNumber, 1), (Kind::ExpiryDate, 1)]);
     }
 
     #[test]
     fn a_written_mm_yy_is_an_expiry_without_context() {
-        assert_eq!(kinds(&[(0, "yeah it's 04/27 on the card", 0)]), [(Kind::ExpiryDate, 0)]);
+        assert_eq!(
+            kinds(&[(0, "yeah it's 04/27 on the card", 0)]),
+            [(Kind::ExpiryDate, 0)]
+        );
     }
 
     #[test]

@@ -116,14 +116,22 @@ impl KindFilter for AllKinds {
 ///
 /// Conflicts are resolved before disabled kinds are dropped: a card number with CARD_NUMBER
 /// switched off is not muted as NUMBER instead, which would defeat the switch.
-pub fn detect(call: &CallTranscript, voiced: &[Voiced], cfg: &DetectConfig, kinds: &dyn KindFilter) -> Vec<Finding> {
+pub fn detect(
+    call: &CallTranscript,
+    voiced: &[Voiced],
+    cfg: &DetectConfig,
+    kinds: &dyn KindFilter,
+) -> Vec<Finding> {
     let call = timing::clamp_word_ends(call, voiced);
     let scene = Scene::build(&call, voiced, cfg, terms(cfg));
     let mut candidates = Vec::new();
     for d in REGISTRY {
         d.find(&scene, &mut candidates);
     }
-    let mut findings: Vec<Finding> = resolve(candidates).into_iter().filter(|f| kinds.enabled(f.kind)).collect();
+    let mut findings: Vec<Finding> = resolve(candidates)
+        .into_iter()
+        .filter(|f| kinds.enabled(f.kind))
+        .collect();
     findings = merge_same_kind(findings);
     widen::widen(&scene, &mut findings);
     if kinds.enabled(Kind::CardNumber) {
@@ -141,7 +149,12 @@ pub fn detect(call: &CallTranscript, voiced: &[Voiced], cfg: &DetectConfig, kind
 /// The policy's terms, with term files read once per process rather than once per call.
 fn terms(cfg: &DetectConfig) -> Vec<String> {
     if cfg.term_files.is_empty() {
-        return cfg.terms.iter().filter(|t| !t.trim().is_empty()).cloned().collect();
+        return cfg
+            .terms
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+            .cloned()
+            .collect();
     }
     type Key = (Vec<String>, Vec<PathBuf>);
     static CACHE: OnceLock<Mutex<HashMap<Key, Vec<String>>>> = OnceLock::new();
@@ -170,7 +183,14 @@ fn terms(cfg: &DetectConfig) -> Vec<String> {
 fn is_digit_kind(k: Kind) -> bool {
     matches!(
         k,
-        Kind::CardNumber | Kind::SecurityCode | Kind::ExpiryDate | Kind::SortCode | Kind::AccountNumber | Kind::Phone | Kind::DateOfBirth | Kind::Number
+        Kind::CardNumber
+            | Kind::SecurityCode
+            | Kind::ExpiryDate
+            | Kind::SortCode
+            | Kind::AccountNumber
+            | Kind::Phone
+            | Kind::DateOfBirth
+            | Kind::Number
     )
 }
 
@@ -236,7 +256,11 @@ fn merge_same_kind(mut findings: Vec<Finding>) -> Vec<Finding> {
         if let Some(last) = out.last_mut() {
             if last.channel == f.channel && last.kind == f.kind && f.start <= last.end {
                 last.words = match (last.words, f.words) {
-                    (Some(a), Some(b)) if a.channel == b.channel => Some(WordRange { channel: a.channel, first: a.first.min(b.first), last: a.last.max(b.last) }),
+                    (Some(a), Some(b)) if a.channel == b.channel => Some(WordRange {
+                        channel: a.channel,
+                        first: a.first.min(b.first),
+                        last: a.last.max(b.last),
+                    }),
                     (a, b) => a.or(b),
                 };
                 if f.confidence > last.confidence {
@@ -254,7 +278,14 @@ fn merge_same_kind(mut findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// A finding over digits `range` (indices into the value's digits) of a value.
-pub(crate) fn value_finding(v: &Value, range: std::ops::Range<usize>, kind: Kind, confidence: f32, detector: &'static str, rule: String) -> Finding {
+pub(crate) fn value_finding(
+    v: &Value,
+    range: std::ops::Range<usize>,
+    kind: Kind,
+    confidence: f32,
+    detector: &'static str,
+    rule: String,
+) -> Finding {
     let ds = &v.run.digits[range.start.min(v.run.len())..range.end.min(v.run.len())];
     let ds = if ds.is_empty() { &v.run.digits[..] } else { ds };
     let first = ds.iter().map(|d| d.word).min().unwrap_or(0);
@@ -267,12 +298,22 @@ pub(crate) fn value_finding(v: &Value, range: std::ops::Range<usize>, kind: Kind
         confidence: confidence.clamp(0.0, 1.0),
         detector,
         rule,
-        words: Some(WordRange { channel: v.channel, first, last }),
+        words: Some(WordRange {
+            channel: v.channel,
+            first,
+            last,
+        }),
     }
 }
 
 /// A finding over a whole date expression.
-pub(crate) fn date_finding(d: &DateValue, kind: Kind, confidence: f32, detector: &'static str, rule: String) -> Finding {
+pub(crate) fn date_finding(
+    d: &DateValue,
+    kind: Kind,
+    confidence: f32,
+    detector: &'static str,
+    rule: String,
+) -> Finding {
     Finding {
         kind,
         channel: Some(d.channel),
@@ -281,7 +322,11 @@ pub(crate) fn date_finding(d: &DateValue, kind: Kind, confidence: f32, detector:
         confidence: confidence.clamp(0.0, 1.0),
         detector,
         rule,
-        words: Some(WordRange { channel: d.channel, first: d.date.first_word, last: d.date.last_word }),
+        words: Some(WordRange {
+            channel: d.channel,
+            first: d.date.first_word,
+            last: d.date.last_word,
+        }),
     }
 }
 
@@ -320,13 +365,20 @@ pub(crate) mod testutil {
         CallTranscript { channels }
     }
 
-    pub fn found_with(utterances: &[(u16, &str, u64)], voiced: &[Voiced], cfg: &DetectConfig) -> Vec<Finding> {
+    pub fn found_with(
+        utterances: &[(u16, &str, u64)],
+        voiced: &[Voiced],
+        cfg: &DetectConfig,
+    ) -> Vec<Finding> {
         super::detect(&call(utterances), voiced, cfg, &AllKinds)
     }
 
     /// (kind, channel) of every finding, in order.
     pub fn kinds(utterances: &[(u16, &str, u64)]) -> Vec<(Kind, u16)> {
-        found_with(utterances, &[], &DetectConfig::default()).iter().map(|f| (f.kind, f.channel.unwrap_or(u16::MAX))).collect()
+        found_with(utterances, &[], &DetectConfig::default())
+            .iter()
+            .map(|f| (f.kind, f.channel.unwrap_or(u16::MAX)))
+            .collect()
     }
 }
 
@@ -342,7 +394,12 @@ mod tests {
             words: text
                 .split_whitespace()
                 .enumerate()
-                .map(|(i, w)| Word { text: w.into(), start: Ms(from + i as u64 * 400), end: Ms(from + i as u64 * 400 + 300), prob: 0.9 })
+                .map(|(i, w)| Word {
+                    text: w.into(),
+                    start: Ms(from + i as u64 * 400),
+                    end: Ms(from + i as u64 * 400 + 300),
+                    prob: 0.9,
+                })
                 .collect(),
         }
     }
@@ -352,24 +409,46 @@ mod tests {
     }
 
     fn stereo(agent: &str, customer: &str) -> CallTranscript {
-        CallTranscript { channels: vec![ch(0, Role::Agent, agent, 0), ch(1, Role::Customer, customer, 4_000)] }
+        CallTranscript {
+            channels: vec![
+                ch(0, Role::Agent, agent, 0),
+                ch(1, Role::Customer, customer, 4_000),
+            ],
+        }
     }
 
     #[test]
     fn a_card_number_after_the_question_is_found_on_the_customer_channel() {
-        let call = stereo("can I take the long number on the front", "4539 1488 0343 6467");
+        let call = stereo(
+            "can I take the long number on the front",
+            "4539 1488 0343 6467",
+        );
         let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::CardNumber]);
         assert_eq!(f[0].channel, Some(1));
         assert_eq!((f[0].start, f[0].end), (Ms(4_000), Ms(5_500)));
         assert_eq!(f[0].detector, "digits.card");
         assert_eq!(f[0].rule, "trigger:card_number");
-        assert_eq!(f[0].words, Some(WordRange { channel: 1, first: 0, last: 3 }));
+        assert_eq!(
+            f[0].words,
+            Some(WordRange {
+                channel: 1,
+                first: 0,
+                last: 3
+            })
+        );
     }
 
     #[test]
     fn a_luhn_valid_card_without_context_is_still_a_card() {
-        let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "yeah it's 4539 1488 0343 6467 there you go", 0)] };
+        let call = CallTranscript {
+            channels: vec![ch(
+                0,
+                Role::Mixed,
+                "yeah it's 4539 1488 0343 6467 there you go",
+                0,
+            )],
+        };
         let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::CardNumber]);
         assert_eq!(f[0].rule, "luhn");
@@ -377,20 +456,32 @@ mod tests {
 
     #[test]
     fn a_long_run_without_context_is_a_number() {
-        let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "the code was 1 2 3 4 5 6 7 8 ok", 0)] };
+        let call = CallTranscript {
+            channels: vec![ch(0, Role::Mixed, "the code was 1 2 3 4 5 6 7 8 ok", 0)],
+        };
         let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::Number]);
     }
 
     #[test]
     fn short_numbers_without_context_are_left_alone() {
-        let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "you're number three in the queue and it costs £29.99 since 2019", 0)] };
+        let call = CallTranscript {
+            channels: vec![ch(
+                0,
+                Role::Mixed,
+                "you're number three in the queue and it costs £29.99 since 2019",
+                0,
+            )],
+        };
         assert!(detect(&call, &[], &DetectConfig::default(), &AllKinds).is_empty());
     }
 
     #[test]
     fn a_disabled_kind_is_not_muted_under_another_name() {
-        let call = stereo("can I take the long number on the front", "4539 1488 0343 6467");
+        let call = stereo(
+            "can I take the long number on the front",
+            "4539 1488 0343 6467",
+        );
         struct NoCards;
         impl KindFilter for NoCards {
             fn enabled(&self, kind: Kind) -> bool {
@@ -402,8 +493,23 @@ mod tests {
 
     #[test]
     fn overlapping_findings_of_one_kind_are_merged() {
-        let a = Finding { kind: Kind::CardNumber, channel: Some(1), start: Ms(0), end: Ms(100), confidence: 0.5, detector: "a", rule: "x".into(), words: None };
-        let b = Finding { start: Ms(50), end: Ms(200), confidence: 0.9, detector: "b", ..a.clone() };
+        let a = Finding {
+            kind: Kind::CardNumber,
+            channel: Some(1),
+            start: Ms(0),
+            end: Ms(100),
+            confidence: 0.5,
+            detector: "a",
+            rule: "x".into(),
+            words: None,
+        };
+        let b = Finding {
+            start: Ms(50),
+            end: Ms(200),
+            confidence: 0.9,
+            detector: "b",
+            ..a.clone()
+        };
         let m = merge_same_kind(vec![a, b]);
         assert_eq!(m.len(), 1);
         assert_eq!((m[0].start, m[0].end, m[0].detector), (Ms(0), Ms(200), "b"));
@@ -412,7 +518,12 @@ mod tests {
     #[test]
     fn findings_come_sorted_by_start() {
         let call = CallTranscript {
-            channels: vec![ch(0, Role::Mixed, "my sort code is 40-12-76 and my phone number is 07700 900123 thanks", 0)],
+            channels: vec![ch(
+                0,
+                Role::Mixed,
+                "my sort code is 40-12-76 and my phone number is 07700 900123 thanks",
+                0,
+            )],
         };
         let f = detect(&call, &[], &DetectConfig::default(), &AllKinds);
         assert_eq!(kinds(&f), [Kind::SortCode, Kind::Phone]);
@@ -430,8 +541,26 @@ mod tests {
 
     #[test]
     fn empty_calls_find_nothing() {
-        assert!(detect(&CallTranscript::default(), &[], &DetectConfig::default(), &AllKinds).is_empty());
-        let call = CallTranscript { channels: vec![ch(0, Role::Mixed, "", 0)] };
-        assert!(detect(&call, &[Voiced { channel: 0, start: Ms(0), end: Ms(1000) }], &DetectConfig::default(), &AllKinds).is_empty());
+        assert!(detect(
+            &CallTranscript::default(),
+            &[],
+            &DetectConfig::default(),
+            &AllKinds
+        )
+        .is_empty());
+        let call = CallTranscript {
+            channels: vec![ch(0, Role::Mixed, "", 0)],
+        };
+        assert!(detect(
+            &call,
+            &[Voiced {
+                channel: 0,
+                start: Ms(0),
+                end: Ms(1000)
+            }],
+            &DetectConfig::default(),
+            &AllKinds
+        )
+        .is_empty());
     }
 }

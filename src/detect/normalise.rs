@@ -75,7 +75,11 @@ impl DigitRun {
     }
 
     pub fn start(&self) -> Ms {
-        self.digits.iter().map(|d| d.start).min().unwrap_or(Ms::ZERO)
+        self.digits
+            .iter()
+            .map(|d| d.start)
+            .min()
+            .unwrap_or(Ms::ZERO)
     }
 
     pub fn end(&self) -> Ms {
@@ -84,7 +88,10 @@ impl DigitRun {
 
     /// The digits as a string of ASCII digits (never logged: it is the sensitive value).
     pub fn digit_string(&self) -> String {
-        self.digits.iter().map(|d| char::from(b'0' + d.value)).collect()
+        self.digits
+            .iter()
+            .map(|d| char::from(b'0' + d.value))
+            .collect()
     }
 
     pub fn values(&self) -> Vec<u8> {
@@ -169,21 +176,67 @@ pub(crate) enum Lex {
     Other,
 }
 
-const UNITS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-const TEENS: [&str; 10] = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
-const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-const ORDINALS: [&str; 20] = [
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
-    "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+const UNITS: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
 ];
-const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const TEENS: [&str; 10] = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+const ORDINALS: [&str; 20] = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+];
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 /// Words said between digits that do not end the number: hesitations and the little phrases
 /// people put between groups. Kept short on purpose: every word here can glue two unrelated
 /// numbers together.
 pub(crate) const FILLERS: &[&str] = &[
-    "um", "umm", "uh", "uhh", "uhm", "er", "erm", "err", "ah", "hmm", "mm", "sorry", "that's", "thats", "it's", "its", "and",
-    "yes", "yeah", "yep", "is", "then", "space",
+    "um", "umm", "uh", "uhh", "uhm", "er", "erm", "err", "ah", "hmm", "mm", "sorry", "that's",
+    "thats", "it's", "its", "and", "yes", "yeah", "yep", "is", "then", "space",
 ];
 
 /// Lower-cases a word and strips the punctuation Whisper hangs on it, keeping what sits inside
@@ -191,7 +244,9 @@ pub(crate) const FILLERS: &[&str] = &[
 pub(crate) fn clean(text: &str) -> String {
     let lower = text.to_lowercase();
     lower
-        .trim_matches(|c: char| !(c.is_alphanumeric() || c == '£' || c == '$' || c == '€' || c == '+' || c == '%'))
+        .trim_matches(|c: char| {
+            !(c.is_alphanumeric() || c == '£' || c == '$' || c == '€' || c == '+' || c == '%')
+        })
         .replace('’', "'")
 }
 
@@ -249,14 +304,18 @@ pub(crate) fn lex(part: &str) -> Lex {
         "slash" | "stroke" => Lex::SepWord(Sep::Slash),
         "dash" | "hyphen" => Lex::SepWord(Sep::Dash),
         "point" => Lex::Marker(Marker::Point),
-        "pounds" | "pound" | "quid" | "pence" | "p" | "euros" | "euro" | "dollars" | "dollar" | "cents" | "percent" | "grand" => {
-            Lex::Marker(Marker::Currency)
+        "pounds" | "pound" | "quid" | "pence" | "p" | "euros" | "euro" | "dollars" | "dollar"
+        | "cents" | "percent" | "grand" => Lex::Marker(Marker::Currency),
+        "minutes" | "minute" | "mins" | "min" | "hours" | "hour" | "hrs" | "seconds"
+        | "second's" | "secs" | "days" | "day" | "weeks" | "week" | "months" | "month"
+        | "years" | "year" | "yrs" | "times" | "people" | "items" | "calls" | "working"
+        | "percentage" | "per" | "x" | "kg" | "miles" | "gb" | "mb" => {
+            Lex::Marker(Marker::Quantity)
         }
-        "minutes" | "minute" | "mins" | "min" | "hours" | "hour" | "hrs" | "seconds" | "second's" | "secs" | "days" | "day" | "weeks"
-        | "week" | "months" | "month" | "years" | "year" | "yrs" | "times" | "people" | "items" | "calls" | "working" | "percentage"
-        | "per" | "x" | "kg" | "miles" | "gb" | "mb" => Lex::Marker(Marker::Quantity),
         "half" | "quarter" => Lex::Marker(Marker::TimeBefore),
-        "o'clock" | "oclock" | "am" | "pm" | "a.m" | "p.m" | "ish" => Lex::Marker(Marker::TimeAfter),
+        "o'clock" | "oclock" | "am" | "pm" | "a.m" | "p.m" | "ish" => {
+            Lex::Marker(Marker::TimeAfter)
+        }
         "past" | "till" | "til" | "until" | "'til" => Lex::Marker(Marker::TimeBetween),
         "since" | "in" | "from" | "before" | "after" | "during" => Lex::Marker(Marker::YearPrep),
         _ if FILLERS.contains(&part) => Lex::Filler,
@@ -312,7 +371,11 @@ fn lex_numeral(part: &str) -> Lex {
     // A decimal with one or two places is money or a measure ("29.99", "2.5"); a dot between
     // longer groups is Whisper grouping a number ("4539.1488").
     if let Some((a, b)) = p.split_once('.') {
-        if !b.contains('.') && !a.is_empty() && (1..=2).contains(&b.len()) && b.chars().all(|c| c.is_ascii_digit()) {
+        if !b.contains('.')
+            && !a.is_empty()
+            && (1..=2).contains(&b.len())
+            && b.chars().all(|c| c.is_ascii_digit())
+        {
             let n = p.chars().filter(|c| c.is_ascii_digit()).count();
             return Lex::NotDigits(NotDigits::Decimal(n.min(255) as u8));
         }
@@ -354,7 +417,12 @@ fn lex_numeral(part: &str) -> Lex {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum ItemKind {
     /// A number: its digits and pieces, and its value where it fits in a u64 (for dates).
-    Num { digits: Vec<Digit>, pieces: Vec<Piece>, value: u64, year_like: bool },
+    Num {
+        digits: Vec<Digit>,
+        pieces: Vec<Piece>,
+        value: u64,
+        year_like: bool,
+    },
     /// A homophone not yet known to be a digit.
     Weak(u8, Digit),
     Ordinal(u8),
@@ -393,7 +461,13 @@ fn tokens(words: &[Word], masked: &[bool]) -> Vec<Tok> {
     for (i, w) in words.iter().enumerate() {
         let punct_after = w.text.trim_end().ends_with([',', '.', '!', '?', ';']);
         if masked.get(i).copied().unwrap_or(false) {
-            out.push(Tok { lex: Lex::Other, word: i, start: w.start, end: w.end, punct_after });
+            out.push(Tok {
+                lex: Lex::Other,
+                word: i,
+                start: w.start,
+                end: w.end,
+                punct_after,
+            });
             continue;
         }
         let cleaned = clean(&w.text);
@@ -415,7 +489,12 @@ fn tokens(words: &[Word], masked: &[bool]) -> Vec<Tok> {
 }
 
 fn digit(value: u8, t: &Tok) -> Digit {
-    Digit { value, word: t.word, start: t.start, end: t.end }
+    Digit {
+        value,
+        word: t.word,
+        start: t.start,
+        end: t.end,
+    }
 }
 
 /// Digits of a numeral, times spread evenly over the word: Whisper gives one time for "4539".
@@ -427,16 +506,26 @@ fn numeral_digits(groups: &[(Vec<u8>, Sep)], t: &Tok) -> (Vec<Digit>, Vec<Piece>
     let mut k = 0u64;
     for (g, sep) in groups {
         for &v in g {
-            digits.push(Digit { value: v, word: t.word, start: Ms(s + (e - s) * k / total), end: Ms(s + (e - s) * (k + 1) / total) });
+            digits.push(Digit {
+                value: v,
+                word: t.word,
+                start: Ms(s + (e - s) * k / total),
+                end: Ms(s + (e - s) * (k + 1) / total),
+            });
             k += 1;
         }
-        pieces.push(Piece { len: g.len(), sep: *sep });
+        pieces.push(Piece {
+            len: g.len(),
+            sep: *sep,
+        });
     }
     (digits, pieces)
 }
 
 fn value_of(digits: &[Digit]) -> u64 {
-    digits.iter().fold(0u64, |acc, d| acc.saturating_mul(10).saturating_add(d.value as u64))
+    digits.iter().fold(0u64, |acc, d| {
+        acc.saturating_mul(10).saturating_add(d.value as u64)
+    })
 }
 
 /// Parses "forty five", "nineteen", "nine hundred and twelve", "two thousand and five" from
@@ -448,7 +537,9 @@ fn cardinal(toks: &[Tok], i: usize) -> Option<(Vec<Digit>, usize)> {
         let thousand = t.clone();
         j += 1;
         let mut digits = head;
-        let (tail, k) = after_and(toks, j).and_then(|j2| below_thousand(toks, j2)).unwrap_or((Vec::new(), j));
+        let (tail, k) = after_and(toks, j)
+            .and_then(|j2| below_thousand(toks, j2))
+            .unwrap_or((Vec::new(), j));
         j = k;
         for _ in tail.len()..3 {
             digits.push(digit(0, &thousand));
@@ -463,7 +554,13 @@ fn cardinal(toks: &[Tok], i: usize) -> Option<(Vec<Digit>, usize)> {
 /// word follows it.
 fn after_and(toks: &[Tok], j: usize) -> Option<usize> {
     match toks.get(j) {
-        Some(t) if t.lex == Lex::Filler && matches!(toks.get(j + 1).map(|t| &t.lex), Some(Lex::Unit(_) | Lex::Teen(_) | Lex::Tens(_))) => {
+        Some(t)
+            if t.lex == Lex::Filler
+                && matches!(
+                    toks.get(j + 1).map(|t| &t.lex),
+                    Some(Lex::Unit(_) | Lex::Teen(_) | Lex::Tens(_))
+                ) =>
+        {
             Some(j + 1)
         }
         Some(t) if matches!(t.lex, Lex::Unit(_) | Lex::Teen(_) | Lex::Tens(_)) => Some(j),
@@ -483,7 +580,9 @@ fn below_thousand(toks: &[Tok], i: usize) -> Option<(Vec<Digit>, usize)> {
     };
     let hundred = &toks[j];
     let mut digits = lead;
-    let (tail, k) = after_and(toks, j + 1).and_then(|j2| tens_part(toks, j2)).unwrap_or((Vec::new(), j + 1));
+    let (tail, k) = after_and(toks, j + 1)
+        .and_then(|j2| tens_part(toks, j2))
+        .unwrap_or((Vec::new(), j + 1));
     for _ in tail.len()..2 {
         digits.push(digit(0, hundred));
     }
@@ -527,7 +626,15 @@ pub(crate) fn items(words: &[Word], masked: &[bool], max_gap: Ms) -> Vec<Item> {
             Lex::Numeral(groups) => {
                 let (digits, pieces) = numeral_digits(groups, t);
                 let value = value_of(&digits);
-                out.push(item(ItemKind::Num { digits, pieces, value, year_like: false }, t));
+                out.push(item(
+                    ItemKind::Num {
+                        digits,
+                        pieces,
+                        value,
+                        year_like: false,
+                    },
+                    t,
+                ));
                 i += 1;
             }
             Lex::Mult(n) => {
@@ -545,9 +652,20 @@ pub(crate) fn items(words: &[Word], masked: &[bool], max_gap: Ms) -> Vec<Item> {
                         for _ in 1..*n {
                             digits.push(digit(d, u));
                         }
-                        let pieces = vec![Piece { len: digits.len(), sep: Sep::Join }];
+                        let pieces = vec![Piece {
+                            len: digits.len(),
+                            sep: Sep::Join,
+                        }];
                         let value = value_of(&digits);
-                        out.push(item(ItemKind::Num { digits, pieces, value, year_like: false }, u));
+                        out.push(item(
+                            ItemKind::Num {
+                                digits,
+                                pieces,
+                                value,
+                                year_like: false,
+                            },
+                            u,
+                        ));
                         i += 2;
                     }
                     _ => {
@@ -558,7 +676,9 @@ pub(crate) fn items(words: &[Word], masked: &[bool], max_gap: Ms) -> Vec<Item> {
             }
             Lex::Unit(_) | Lex::Teen(_) | Lex::Tens(_) | Lex::Hundred | Lex::A => {
                 // "twenty first" is an ordinal, not "20" then "first".
-                if let (Lex::Tens(n), Some(Lex::Ordinal(o))) = (&t.lex, toks.get(i + 1).map(|n| &n.lex)) {
+                if let (Lex::Tens(n), Some(Lex::Ordinal(o))) =
+                    (&t.lex, toks.get(i + 1).map(|n| &n.lex))
+                {
                     if *o < 10 {
                         let last = &toks[i + 1];
                         out.push(item(ItemKind::Ordinal(n + o), last));
@@ -569,9 +689,20 @@ pub(crate) fn items(words: &[Word], masked: &[bool], max_gap: Ms) -> Vec<Item> {
                 match cardinal(&toks, i) {
                     Some((digits, j)) if j > i => {
                         let last = &toks[j - 1];
-                        let pieces = vec![Piece { len: digits.len(), sep: Sep::Join }];
+                        let pieces = vec![Piece {
+                            len: digits.len(),
+                            sep: Sep::Join,
+                        }];
                         let value = value_of(&digits);
-                        out.push(item(ItemKind::Num { digits, pieces, value, year_like: false }, last));
+                        out.push(item(
+                            ItemKind::Num {
+                                digits,
+                                pieces,
+                                value,
+                                year_like: false,
+                            },
+                            last,
+                        ));
                         i = j;
                     }
                     _ => {
@@ -631,7 +762,9 @@ fn marker(it: Option<&Item>) -> Option<Marker> {
 fn mark_quantities(items: &mut [Item]) {
     let n = items.len();
     for k in 0..n {
-        let ItemKind::Num { digits, .. } = &items[k].kind else { continue };
+        let ItemKind::Num { digits, .. } = &items[k].kind else {
+            continue;
+        };
         let value = value_of(digits);
         let len = digits.len();
         let after = marker(items.get(k + 1));
@@ -640,9 +773,24 @@ fn mark_quantities(items: &mut [Item]) {
         while b > 0 && matches!(items[b - 1].kind, ItemKind::Weak(..)) {
             b -= 1;
         }
-        let before = if b > 0 { marker(items.get(b - 1)) } else { None };
-        let not_digits = matches!(after, Some(Marker::Quantity | Marker::Currency | Marker::TimeAfter | Marker::TimeBetween | Marker::Point))
-            || matches!(before, Some(Marker::Currency | Marker::TimeBefore | Marker::TimeBetween | Marker::Point));
+        let before = if b > 0 {
+            marker(items.get(b - 1))
+        } else {
+            None
+        };
+        let not_digits = matches!(
+            after,
+            Some(
+                Marker::Quantity
+                    | Marker::Currency
+                    | Marker::TimeAfter
+                    | Marker::TimeBetween
+                    | Marker::Point
+            )
+        ) || matches!(
+            before,
+            Some(Marker::Currency | Marker::TimeBefore | Marker::TimeBetween | Marker::Point)
+        );
         if not_digits {
             items[k].kind = ItemKind::Break(None);
             continue;
@@ -656,7 +804,13 @@ fn mark_quantities(items: &mut [Item]) {
 }
 
 fn is_strong(it: &Item) -> bool {
-    matches!(it.kind, ItemKind::Num { year_like: false, .. })
+    matches!(
+        it.kind,
+        ItemKind::Num {
+            year_like: false,
+            ..
+        }
+    )
 }
 
 /// A homophone is a digit when a real digit stands next to it within `max_gap`, skipping
@@ -667,9 +821,15 @@ fn resolve_weak(items: &mut [Item], max_gap: Ms) {
     for _ in 0..4 {
         let mut changed = false;
         for k in 0..items.len() {
-            let ItemKind::Weak(d, dig) = items[k].kind.clone() else { continue };
+            let ItemKind::Weak(d, dig) = items[k].kind.clone() else {
+                continue;
+            };
             let near = |j: usize, k: usize| -> bool {
-                let (a, b) = if j < k { (&items[j], &items[k]) } else { (&items[k], &items[j]) };
+                let (a, b) = if j < k {
+                    (&items[j], &items[k])
+                } else {
+                    (&items[k], &items[j])
+                };
                 b.start.0.saturating_sub(a.end.0) <= max_gap.0
             };
             let prev = (0..k).rev().find(|&j| items[j].kind != ItemKind::Filler);
@@ -693,7 +853,15 @@ fn resolve_weak(items: &mut [Item], max_gap: Ms) {
                 _ => prev_strong || next_strong,
             };
             if yes {
-                items[k].kind = ItemKind::Num { digits: vec![dig], pieces: vec![Piece { len: 1, sep: Sep::Join }], value: d as u64, year_like: false };
+                items[k].kind = ItemKind::Num {
+                    digits: vec![dig],
+                    pieces: vec![Piece {
+                        len: 1,
+                        sep: Sep::Join,
+                    }],
+                    value: d as u64,
+                    year_like: false,
+                };
                 changed = true;
             }
         }
@@ -714,13 +882,22 @@ pub(crate) fn runs_from_items(items: &[Item], max_gap: Ms) -> Vec<DigitRun> {
     let mut pending = Sep::Join;
     for it in items {
         match &it.kind {
-            ItemKind::Num { digits, pieces, year_like, .. } => {
+            ItemKind::Num {
+                digits,
+                pieces,
+                year_like,
+                ..
+            } => {
                 if let Some(r) = &cur {
                     if it.start.0.saturating_sub(r.end().0) > max_gap.0 {
                         runs.extend(cur.take());
                     }
                 }
-                let r = cur.get_or_insert_with(|| DigitRun { digits: Vec::new(), pieces: Vec::new(), year_like: *year_like });
+                let r = cur.get_or_insert_with(|| DigitRun {
+                    digits: Vec::new(),
+                    pieces: Vec::new(),
+                    year_like: *year_like,
+                });
                 let first_piece = r.pieces.is_empty();
                 if !first_piece {
                     r.year_like = false;
@@ -766,12 +943,20 @@ mod tests {
     fn words(text: &str) -> Vec<Word> {
         text.split_whitespace()
             .enumerate()
-            .map(|(i, w)| Word { text: w.to_string(), start: Ms(i as u64 * 500), end: Ms(i as u64 * 500 + 400), prob: 0.9 })
+            .map(|(i, w)| Word {
+                text: w.to_string(),
+                start: Ms(i as u64 * 500),
+                end: Ms(i as u64 * 500 + 400),
+                prob: 0.9,
+            })
             .collect()
     }
 
     fn runs(text: &str) -> Vec<String> {
-        digit_runs(&words(text), Ms(2000)).iter().map(|r| r.digit_string()).collect()
+        digit_runs(&words(text), Ms(2000))
+            .iter()
+            .map(|r| r.digit_string())
+            .collect()
     }
 
     #[test]
@@ -824,7 +1009,10 @@ mod tests {
     #[test]
     fn hundred_zeros_belong_to_the_hundred_word() {
         let r = &digit_runs(&words("nine hundred"), Ms(2000))[0];
-        assert_eq!(r.digits.iter().map(|d| d.word).collect::<Vec<_>>(), [0, 1, 1]);
+        assert_eq!(
+            r.digits.iter().map(|d| d.word).collect::<Vec<_>>(),
+            [0, 1, 1]
+        );
     }
 
     #[test]
@@ -839,10 +1027,18 @@ mod tests {
 
     #[test]
     fn numeral_digits_share_the_word_time_evenly() {
-        let w = vec![Word { text: "4539".into(), start: Ms(1000), end: Ms(1400), prob: 1.0 }];
+        let w = vec![Word {
+            text: "4539".into(),
+            start: Ms(1000),
+            end: Ms(1400),
+            prob: 1.0,
+        }];
         let r = &digit_runs(&w, Ms(2000))[0];
         let times: Vec<(u64, u64)> = r.digits.iter().map(|d| (d.start.0, d.end.0)).collect();
-        assert_eq!(times, [(1000, 1100), (1100, 1200), (1200, 1300), (1300, 1400)]);
+        assert_eq!(
+            times,
+            [(1000, 1100), (1100, 1200), (1200, 1300), (1300, 1400)]
+        );
     }
 
     #[test]
@@ -862,7 +1058,10 @@ mod tests {
     #[test]
     fn to_between_two_years_is_a_range() {
         assert_eq!(runs("from 2001 to 2005"), ["2001", "2005"]);
-        assert_eq!(runs("two thousand and one to two thousand and five"), ["2001", "2005"]);
+        assert_eq!(
+            runs("two thousand and one to two thousand and five"),
+            ["2001", "2005"]
+        );
     }
 
     #[test]
@@ -873,7 +1072,10 @@ mod tests {
 
     #[test]
     fn fillers_do_not_break_a_run() {
-        assert_eq!(runs("four five um three nine sorry one that's two yes three and four yeah five"), ["453912345"]);
+        assert_eq!(
+            runs("four five um three nine sorry one that's two yes three and four yeah five"),
+            ["453912345"]
+        );
     }
 
     #[test]
@@ -888,7 +1090,13 @@ mod tests {
             x.start = x.start + Ms(5000);
             x.end = x.end + Ms(5000);
         }
-        assert_eq!(digit_runs(&w, Ms(2000)).iter().map(|r| r.digit_string()).collect::<Vec<_>>(), ["45", "67"]);
+        assert_eq!(
+            digit_runs(&w, Ms(2000))
+                .iter()
+                .map(|r| r.digit_string())
+                .collect::<Vec<_>>(),
+            ["45", "67"]
+        );
     }
 
     #[test]
@@ -938,7 +1146,12 @@ mod tests {
     fn empty_and_odd_input_does_not_panic() {
         assert!(runs("").is_empty());
         assert!(runs("- / , . £ +").is_empty());
-        let w = vec![Word { text: "99999999999999999999999999999".into(), start: Ms(5), end: Ms(1), prob: 0.0 }];
+        let w = vec![Word {
+            text: "99999999999999999999999999999".into(),
+            start: Ms(5),
+            end: Ms(1),
+            prob: 0.0,
+        }];
         assert_eq!(digit_runs(&w, Ms(0))[0].len(), 29);
     }
 }

@@ -21,10 +21,16 @@ impl Detector for LongNumber {
     fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
         for v in &scene.values {
             let n = v.run.len();
-            if n < scene.cfg.number_min_digits.max(1) || (v.role == Role::Agent && !scene.cfg.number_from_agent) || is_business_number(&v.run.values()) {
+            if n < scene.cfg.number_min_digits.max(1)
+                || (v.role == Role::Agent && !scene.cfg.number_from_agent)
+                || is_business_number(&v.run.values())
+            {
                 continue;
             }
-            out.push(Candidate { finding: value_finding(v, 0..n, Kind::Number, 0.5, NAME, "long_digit_run".into()), basis: Basis::Fallback });
+            out.push(Candidate {
+                finding: value_finding(v, 0..n, Kind::Number, 0.5, NAME, "long_digit_run".into()),
+                basis: Basis::Fallback,
+            });
         }
     }
 }
@@ -37,7 +43,13 @@ mod tests {
 
     #[test]
     fn a_long_reference_read_by_the_agent_is_a_number() {
-        assert_eq!(kinds(&[(0, "your case reference is 5 5 0 2 9 1 3 8", 0), (1, "thanks", 5_000)]), [(Kind::Number, 0)]);
+        assert_eq!(
+            kinds(&[
+                (0, "your case reference is 5 5 0 2 9 1 3 8", 0),
+                (1, "thanks", 5_000)
+            ]),
+            [(Kind::Number, 0)]
+        );
     }
 
     #[test]
@@ -47,13 +59,27 @@ mod tests {
 
     #[test]
     fn number_from_agent_can_be_switched_off() {
-        let p = DetectConfig { number_from_agent: false, ..DetectConfig::default() };
-        assert!(found_with(&[(0, "your case reference is 5 5 0 2 9 1 3 8", 0), (1, "thanks", 5_000)], &[], &p).is_empty());
+        let p = DetectConfig {
+            number_from_agent: false,
+            ..DetectConfig::default()
+        };
+        assert!(found_with(
+            &[
+                (0, "your case reference is 5 5 0 2 9 1 3 8", 0),
+                (1, "thanks", 5_000)
+            ],
+            &[],
+            &p
+        )
+        .is_empty());
     }
 
     #[test]
     fn the_minimum_length_comes_from_the_policy() {
-        let p = DetectConfig { number_min_digits: 6, ..DetectConfig::default() };
+        let p = DetectConfig {
+            number_min_digits: 6,
+            ..DetectConfig::default()
+        };
         assert_eq!(found_with(&[(0, "it's 550291 ok", 0)], &[], &p).len(), 1);
     }
 }

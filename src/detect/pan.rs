@@ -15,7 +15,11 @@ pub fn luhn(digits: &[u8]) -> bool {
             let d = d as u32;
             if i % 2 == 1 {
                 let x = d * 2;
-                if x > 9 { x - 9 } else { x }
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
             } else {
                 d
             }
@@ -32,7 +36,9 @@ pub fn luhn_span(digits: &[u8]) -> Option<std::ops::Range<usize>> {
     let n = digits.len();
     (0..=2usize).filter(|&front| front < n).find_map(|front| {
         let s = &digits[front..];
-        let ok = (12..=19).contains(&s.len()) && luhn(s) && (issuer(s).is_some() || (front == 0 && s.len() >= 13));
+        let ok = (12..=19).contains(&s.len())
+            && luhn(s)
+            && (issuer(s).is_some() || (front == 0 && s.len() >= 13));
         ok.then_some(front..n)
     })
 }
@@ -70,7 +76,9 @@ pub fn issuer(d: &[u8]) -> Option<&'static str> {
     if p2 == 62 && (16..=19).contains(&n) {
         return Some("unionpay");
     }
-    if (p2 == 50 || (56..=69).contains(&p2) || (675900..=675999).contains(&p6)) && (12..=19).contains(&n) {
+    if (p2 == 50 || (56..=69).contains(&p2) || (675900..=675999).contains(&p6))
+        && (12..=19).contains(&n)
+    {
         return Some("maestro");
     }
     None

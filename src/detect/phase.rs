@@ -27,8 +27,18 @@ const READBACK_DIGITS: usize = 3;
 
 fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    let agents: Vec<_> = scene.channels.iter().filter(|a| a.role == Role::Agent).map(|a| (a, super::utterance::word_digits(a))).collect();
-    for f in findings.iter().filter(|f| matches!(f.kind, Kind::CardNumber | Kind::Number | Kind::AccountNumber | Kind::SortCode | Kind::Phone)) {
+    let agents: Vec<_> = scene
+        .channels
+        .iter()
+        .filter(|a| a.role == Role::Agent)
+        .map(|a| (a, super::utterance::word_digits(a)))
+        .collect();
+    for f in findings.iter().filter(|f| {
+        matches!(
+            f.kind,
+            Kind::CardNumber | Kind::Number | Kind::AccountNumber | Kind::SortCode | Kind::Phone
+        )
+    }) {
         let Some(c) = f.channel else { continue };
         if scene.channel(c).map(|ch| ch.role) != Some(Role::Customer) {
             continue;
@@ -36,11 +46,25 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
         // Each stretch of the customer's inside the finding may be followed by a read-back.
         let customer = scene.regions(c);
         for &(_, said_end) in customer.iter().filter(|r| r.1 > f.start && r.0 < f.end) {
-            let next_customer = customer.iter().map(|r| r.0).find(|s| *s > said_end).unwrap_or(Ms(u64::MAX));
+            let next_customer = customer
+                .iter()
+                .map(|r| r.0)
+                .find(|s| *s > said_end)
+                .unwrap_or(Ms(u64::MAX));
             for (agent, digits) in &agents {
-                let regions: Vec<(Ms, Ms)> = scene.regions(agent.channel).into_iter().filter(|r| r.0 >= said_end.saturating_sub(Ms(500)) && r.0 < next_customer).collect();
-                let Some(&(first, _)) = regions.first() else { continue };
-                if first.0 > said_end.0 + READBACK_MS || out.iter().any(|o| o.channel == Some(agent.channel) && o.start == first) {
+                let regions: Vec<(Ms, Ms)> = scene
+                    .regions(agent.channel)
+                    .into_iter()
+                    .filter(|r| r.0 >= said_end.saturating_sub(Ms(500)) && r.0 < next_customer)
+                    .collect();
+                let Some(&(first, _)) = regions.first() else {
+                    continue;
+                };
+                if first.0 > said_end.0 + READBACK_MS
+                    || out
+                        .iter()
+                        .any(|o| o.channel == Some(agent.channel) && o.start == first)
+                {
                     continue;
                 }
                 let end = regions.iter().map(|r| r.1).max().unwrap_or(first);
@@ -48,11 +72,33 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
                 // read-back ("0.30") still counts.
                 let price = |t: &str| {
                     let t = t.trim_end_matches(['.', ',', '?', '!']);
-                    t.contains('£') || t.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !a.starts_with('0') && a.chars().all(|c| c.is_ascii_digit()) && b.len() == 2 && b.chars().all(|c| c.is_ascii_digit()))
+                    t.contains('£')
+                        || t.split_once('.').is_some_and(|(a, b)| {
+                            !a.is_empty()
+                                && !a.starts_with('0')
+                                && a.chars().all(|c| c.is_ascii_digit())
+                                && b.len() == 2
+                                && b.chars().all(|c| c.is_ascii_digit())
+                        })
                 };
-                let n: usize = agent.words.iter().enumerate().filter(|(_, w)| w.start >= first && w.start < end && !price(&w.text)).map(|(i, _)| digits[i]).sum();
+                let n: usize = agent
+                    .words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| w.start >= first && w.start < end && !price(&w.text))
+                    .map(|(i, _)| digits[i])
+                    .sum();
                 if n >= READBACK_DIGITS {
-                    out.push(Finding { kind: f.kind, channel: Some(agent.channel), start: first, end, confidence: 0.4, detector: NAME, rule: "read_back".into(), words: None });
+                    out.push(Finding {
+                        kind: f.kind,
+                        channel: Some(agent.channel),
+                        start: first,
+                        end,
+                        confidence: 0.4,
+                        detector: NAME,
+                        rule: "read_back".into(),
+                        words: None,
+                    });
                 }
             }
         }
@@ -61,7 +107,18 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
 }
 
 /// Words that say a payment is being taken.
-const PAYMENT_WORDS: &[&str] = &["card", "cards", "pay", "paying", "payment", "visa", "mastercard", "amex", "debit", "credit"];
+const PAYMENT_WORDS: &[&str] = &[
+    "card",
+    "cards",
+    "pay",
+    "paying",
+    "payment",
+    "visa",
+    "mastercard",
+    "amex",
+    "debit",
+    "credit",
+];
 /// How far back a payment word makes a long unplaced number card data.
 const PAYMENT_CONTEXT_MS: u64 = 90_000;
 
@@ -70,13 +127,22 @@ const PAYMENT_CONTEXT_MS: u64 = 90_000;
 /// details it is an account number, and what follows it is not card data.
 fn paying(scene: &Scene, t: Ms) -> bool {
     let from = t.saturating_sub(Ms(PAYMENT_CONTEXT_MS));
-    scene.channels.iter().any(|ch| ch.words.iter().any(|w| w.start >= from && w.start <= t && PAYMENT_WORDS.contains(&clean(&w.text).as_str())))
+    scene.channels.iter().any(|ch| {
+        ch.words.iter().any(|w| {
+            w.start >= from && w.start <= t && PAYMENT_WORDS.contains(&clean(&w.text).as_str())
+        })
+    })
 }
 
 pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
     let backs = read_backs(scene, findings);
     findings.extend(backs);
-    let customers: Vec<u16> = scene.channels.iter().filter(|c| c.role == Role::Customer).map(|c| c.channel).collect();
+    let customers: Vec<u16> = scene
+        .channels
+        .iter()
+        .filter(|c| c.role == Role::Customer)
+        .map(|c| c.channel)
+        .collect();
     if customers.is_empty() || scene.channels.len() < 2 {
         return;
     }
@@ -84,14 +150,25 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
     for &c in &customers {
         let card_ends: Vec<Ms> = findings
             .iter()
-            .filter(|f| f.channel == Some(c) && (matches!(f.kind, Kind::CardNumber | Kind::SecurityCode) || (f.kind == Kind::Number && paying(scene, f.start))))
+            .filter(|f| {
+                f.channel == Some(c)
+                    && (matches!(f.kind, Kind::CardNumber | Kind::SecurityCode)
+                        || (f.kind == Kind::Number && paying(scene, f.start)))
+            })
             .map(|f| f.end)
             .collect();
         let regions = scene.regions(c);
         for end in card_ends {
             let phase_end = end + Ms(PHASE_MS);
             // The agent moving on to other business ends the phase early.
-            let closed = scene.triggers.iter().filter(|t| t.kind.is_none() && t.channel != c && t.start > end && t.start < phase_end).map(|t| t.start).min();
+            let closed = scene
+                .triggers
+                .iter()
+                .filter(|t| {
+                    t.kind.is_none() && t.channel != c && t.start > end && t.start < phase_end
+                })
+                .map(|t| t.start)
+                .min();
             let phase_end = closed.map_or(phase_end, |t| t.min(phase_end));
             let mut reply: Option<(Ms, Ms)> = None;
             for &(s, e) in regions.iter().filter(|(s, _)| *s >= end && *s < phase_end) {
@@ -99,12 +176,19 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
                 // without the agent in between is still the card reading, already muted.
                 let agent_between = |a: Ms, b: Ms| scene.others_voiced(c, a, b);
                 match reply {
-                    Some((rs, re)) if s.0 <= re.0 + REPLY_GAP_MS && !agent_between(re, s) => reply = Some((rs, e)),
+                    Some((rs, re)) if s.0 <= re.0 + REPLY_GAP_MS && !agent_between(re, s) => {
+                        reply = Some((rs, e))
+                    }
                     _ => {
                         if let Some(r) = reply.take() {
                             added.push(r);
                         }
-                        let prev_end = regions.iter().rev().find(|r| r.1 <= s).map(|r| r.1).unwrap_or(end);
+                        let prev_end = regions
+                            .iter()
+                            .rev()
+                            .find(|r| r.1 <= s)
+                            .map(|r| r.1)
+                            .unwrap_or(end);
                         if agent_between(prev_end.max(end), s) {
                             reply = Some((s, e));
                         }
@@ -117,9 +201,20 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
         for (s, e) in added.drain(..) {
             // "My email is ...": a stretch of lead-in words before the reply is not card data.
             let s = ch.map_or(s, |ch| past_lead_in_stretch(ch, &regions, s, e));
-            let covered = findings.iter().any(|f| f.channel == Some(c) && f.start <= s && f.end >= e);
+            let covered = findings
+                .iter()
+                .any(|f| f.channel == Some(c) && f.start <= s && f.end >= e);
             if !covered && !only_assent(scene, c, s, e) {
-                findings.push(Finding { kind: Kind::CardNumber, channel: Some(c), start: s, end: e, confidence: 0.4, detector: NAME, rule: "payment_phase".into(), words: None });
+                findings.push(Finding {
+                    kind: Kind::CardNumber,
+                    channel: Some(c),
+                    start: s,
+                    end: e,
+                    confidence: 0.4,
+                    detector: NAME,
+                    rule: "payment_phase".into(),
+                    words: None,
+                });
             }
         }
     }
@@ -130,9 +225,19 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
 /// is card data. Deliberately narrower than the acknowledgements that join a value's groups:
 /// "so fine" there is "oh five nine" here.
 fn only_assent(scene: &Scene, c: u16, s: Ms, e: Ms) -> bool {
-    const ASSENT: &[&str] = &["yes", "yeah", "yep", "correct", "that's", "thats", "right", "it", "is", "no", "thank", "thanks", "you", "okay", "ok", "great", "lovely", "perfect", "cheers"];
-    let Some(ch) = scene.channel(c) else { return false };
-    let mut words = ch.words.iter().filter(|w| w.start >= s && w.start < e).map(|w| clean(&w.text)).peekable();
+    const ASSENT: &[&str] = &[
+        "yes", "yeah", "yep", "correct", "that's", "thats", "right", "it", "is", "no", "thank",
+        "thanks", "you", "okay", "ok", "great", "lovely", "perfect", "cheers",
+    ];
+    let Some(ch) = scene.channel(c) else {
+        return false;
+    };
+    let mut words = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= s && w.start < e)
+        .map(|w| clean(&w.text))
+        .peekable();
     words.peek().is_some() && words.all(|w| ASSENT.contains(&w.as_str()))
 }
 
@@ -144,7 +249,11 @@ mod tests {
     use crate::units::Ms;
 
     fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced { channel, start: Ms(s), end: Ms(e) }
+        Voiced {
+            channel,
+            start: Ms(s),
+            end: Ms(e),
+        }
     }
 
     #[test]
@@ -157,10 +266,24 @@ mod tests {
             (0, "and your reference number is nine", 12_000),
             (1, "lovely thanks very much", 16_000),
         ];
-        let voiced = [v(0, 0, 2_700), v(1, 2_900, 4_700), v(0, 5_900, 8_000), v(1, 8_400, 10_300), v(0, 11_900, 14_500), v(1, 15_900, 17_500)];
+        let voiced = [
+            v(0, 0, 2_700),
+            v(1, 2_900, 4_700),
+            v(0, 5_900, 8_000),
+            v(1, 8_400, 10_300),
+            v(0, 11_900, 14_500),
+            v(1, 15_900, 17_500),
+        ];
         let f = found_with(&u, &voiced, &DetectConfig::default());
-        let phase: Vec<(u64, u64)> = f.iter().filter(|f| f.detector == super::NAME).map(|f| (f.start.0, f.end.0)).collect();
+        let phase: Vec<(u64, u64)> = f
+            .iter()
+            .filter(|f| f.detector == super::NAME)
+            .map(|f| (f.start.0, f.end.0))
+            .collect();
         assert_eq!(phase, [(8_400, 10_300)]);
-        assert!(f.iter().filter(|f| f.kind == Kind::CardNumber).all(|f| f.channel == Some(1)));
+        assert!(f
+            .iter()
+            .filter(|f| f.kind == Kind::CardNumber)
+            .all(|f| f.channel == Some(1)));
     }
 }

@@ -20,13 +20,19 @@ impl Detector for Phone {
             let digits = v.run.values();
             match scene.window_of(&v.windows, Kind::Phone) {
                 Some(w) if (6..=14).contains(&n) && !v.run.year_like => {
-                    out.push(Candidate { finding: value_finding(v, 0..n, Kind::Phone, 0.9, NAME, w.rule()), basis: Basis::Context });
+                    out.push(Candidate {
+                        finding: value_finding(v, 0..n, Kind::Phone, 0.9, NAME, w.rule()),
+                        basis: Basis::Context,
+                    });
                 }
                 _ => {
                     // A homophone in front ("to 07700...") adds a stray digit: try without it.
                     let shape = uk_shape(&digits).or_else(|| digits.get(1..).and_then(uk_shape));
                     if let Some((rule, conf)) = shape {
-                        out.push(Candidate { finding: value_finding(v, 0..n, Kind::Phone, conf, NAME, rule.into()), basis: Basis::Content });
+                        out.push(Candidate {
+                            finding: value_finding(v, 0..n, Kind::Phone, conf, NAME, rule.into()),
+                            basis: Basis::Content,
+                        });
                     }
                 }
             }
@@ -37,7 +43,11 @@ impl Detector for Phone {
 /// A UK non-geographic number (03, 080, 084, 087): freephone and company lines, which no
 /// person owns. An agent giving the helpline number is not giving away personal data.
 pub fn is_business_number(d: &[u8]) -> bool {
-    d.len() == 11 && (d.starts_with(&[0, 3]) || d.starts_with(&[0, 8, 0]) || d.starts_with(&[0, 8, 4]) || d.starts_with(&[0, 8, 7]))
+    d.len() == 11
+        && (d.starts_with(&[0, 3])
+            || d.starts_with(&[0, 8, 0])
+            || d.starts_with(&[0, 8, 4])
+            || d.starts_with(&[0, 8, 7]))
 }
 
 /// The UK numbering plan's shapes of a personal number, with a confidence: exact lengths score higher than a
@@ -71,13 +81,29 @@ mod tests {
 
     #[test]
     fn double_oh_in_a_phone_number_counts() {
-        assert_eq!(kinds(&[(0, "what's your mobile number", 0), (1, "oh seven seven double oh nine oh oh one two three", 2_500)]), [(Kind::Phone, 1)]);
+        assert_eq!(
+            kinds(&[
+                (0, "what's your mobile number", 0),
+                (
+                    1,
+                    "oh seven seven double oh nine oh oh one two three",
+                    2_500
+                )
+            ]),
+            [(Kind::Phone, 1)]
+        );
     }
 
     #[test]
     fn a_mobile_without_the_question_is_a_phone() {
-        assert_eq!(kinds(&[(0, "if you need me it's 07700 900123", 0)]), [(Kind::Phone, 0)]);
-        assert_eq!(kinds(&[(0, "send it to 07700 900123", 0)]), [(Kind::Phone, 0)]);
+        assert_eq!(
+            kinds(&[(0, "if you need me it's 07700 900123", 0)]),
+            [(Kind::Phone, 0)]
+        );
+        assert_eq!(
+            kinds(&[(0, "send it to 07700 900123", 0)]),
+            [(Kind::Phone, 0)]
+        );
     }
 
     #[test]
@@ -92,12 +118,21 @@ mod tests {
     #[test]
     fn uk_numbers_have_their_shapes() {
         assert_eq!(uk_shape(&d("07700900123")).map(|s| s.0), Some("uk_mobile"));
-        assert_eq!(uk_shape(&d("447700900123")).map(|s| s.0), Some("uk_mobile_intl"));
-        assert_eq!(uk_shape(&d("01614960000")).map(|s| s.0), Some("uk_landline"));
+        assert_eq!(
+            uk_shape(&d("447700900123")).map(|s| s.0),
+            Some("uk_mobile_intl")
+        );
+        assert_eq!(
+            uk_shape(&d("01614960000")).map(|s| s.0),
+            Some("uk_landline")
+        );
         assert_eq!(uk_shape(&d("03001234567")), None);
         assert!(is_business_number(&d("08001234567")));
         assert!(!is_business_number(&d("07700900123")));
-        assert_eq!(uk_shape(&d("0770090012")).map(|s| s.0), Some("uk_mobile_approx"));
+        assert_eq!(
+            uk_shape(&d("0770090012")).map(|s| s.0),
+            Some("uk_mobile_approx")
+        );
         assert_eq!(uk_shape(&d("4539148803436467")), None);
         assert_eq!(uk_shape(&d("12345678")), None);
     }

@@ -29,13 +29,19 @@ const REPLY_WINDOW_MS: u64 = 30_000;
 const ASKS_NUMBER: &[&str] = &["number", "numbers", "code", "digits", "digit"];
 /// Words in a question whose answer is a number nobody needs muted (a year, a time, an amount),
 /// or that opens the call ("how can I help?").
-const HARMLESS: &[&str] = &["help", "year", "years", "time", "when", "long", "many", "much", "price", "cost", "costs", "pounds", "minutes", "hours", "days", "o'clock"];
+const HARMLESS: &[&str] = &[
+    "help", "year", "years", "time", "when", "long", "many", "much", "price", "cost", "costs",
+    "pounds", "minutes", "hours", "days", "o'clock",
+];
 
 /// How many of the turn's last words are taken for its question.
 const QUESTION_WORDS: usize = 6;
 /// Words that make a sentence about a number a request for it ("what's your ... code",
 /// "read me the number"), not a mention of one ("customer code with ...").
-const ASKING: &[&str] = &["what", "what's", "whats", "which", "can", "could", "may", "your", "please", "tell", "give", "read"];
+const ASKING: &[&str] = &[
+    "what", "what's", "whats", "which", "can", "could", "may", "your", "please", "tell", "give",
+    "read",
+];
 
 /// Digits each word of a reply says: the normaliser's reading (prices, times, years and
 /// ordinals say none), or, for a word of letters and digits mixed ("3c", "L2"), its digits:
@@ -47,9 +53,18 @@ fn reply_digits(ch: &ChannelScene) -> Vec<usize> {
         .zip(read)
         .map(|(w, n)| {
             let c = clean(&w.text);
-            let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| c.strip_suffix(s).is_some_and(|d| !d.is_empty() && d.chars().all(|x| x.is_ascii_digit())));
-            let mixed = c.chars().any(|x| x.is_ascii_digit()) && c.chars().any(|x| x.is_ascii_alphabetic()) && !ordinal;
-            if n == 0 && mixed { c.chars().filter(char::is_ascii_digit).count() } else { n }
+            let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| {
+                c.strip_suffix(s)
+                    .is_some_and(|d| !d.is_empty() && d.chars().all(|x| x.is_ascii_digit()))
+            });
+            let mixed = c.chars().any(|x| x.is_ascii_digit())
+                && c.chars().any(|x| x.is_ascii_alphabetic())
+                && !ordinal;
+            if n == 0 && mixed {
+                c.chars().filter(char::is_ascii_digit).count()
+            } else {
+                n
+            }
         })
         .collect()
 }
@@ -61,7 +76,12 @@ impl Detector for DigitReply {
 
     fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
         // Per customer, once: their voiced stretches and the digits each word says.
-        let customers: Vec<_> = scene.channels.iter().filter(|c| c.role == Role::Customer).map(|c| (c, scene.regions(c.channel), reply_digits(c))).collect();
+        let customers: Vec<_> = scene
+            .channels
+            .iter()
+            .filter(|c| c.role == Role::Customer)
+            .map(|c| (c, scene.regions(c.channel), reply_digits(c)))
+            .collect();
         for agent in scene.channels.iter().filter(|c| c.role == Role::Agent) {
             // The first exchange is the reason for the call ("I'd like to pay, I owe about
             // 250"), not an answer to a question about the customer.
@@ -73,28 +93,62 @@ impl Detector for DigitReply {
                 let words = &agent.words[a..=b];
                 // The question is the end of the turn: "it's forty two pounds a month. What's
                 // your sort code?" asks for a sort code, not an amount.
-                let question: Vec<String> = words[words.len().saturating_sub(QUESTION_WORDS)..].iter().map(|w| clean(&w.text)).collect();
-                if words.iter().all(|w| is_acknowledgement(&w.text)) || agent.masked[a..=b].iter().any(|&m| m) || question.iter().any(|w| HARMLESS.contains(&w.as_str())) {
+                let question: Vec<String> = words[words.len().saturating_sub(QUESTION_WORDS)..]
+                    .iter()
+                    .map(|w| clean(&w.text))
+                    .collect();
+                if words.iter().all(|w| is_acknowledgement(&w.text))
+                    || agent.masked[a..=b].iter().any(|&m| m)
+                    || question.iter().any(|w| HARMLESS.contains(&w.as_str()))
+                {
                     continue;
                 }
                 // A request: a question mark, a word that asks, or a follow-up "And ...?".
-                let asks = words[words.len() - 1].text.ends_with('?') || question.iter().any(|w| ASKING.contains(&w.as_str())) || clean(&words[0].text) == "and";
+                let asks = words[words.len() - 1].text.ends_with('?')
+                    || question.iter().any(|w| ASKING.contains(&w.as_str()))
+                    || clean(&words[0].text) == "and";
                 if !asks {
                     continue;
                 }
                 let asks_number = question.iter().any(|w| ASKS_NUMBER.contains(&w.as_str()));
                 let end = words[words.len() - 1].end.max(words[words.len() - 1].start);
                 for (ch, regions, digits) in &customers {
-                    let question = Window { kind: Kind::Number, open: words[0].start, trigger_end: end, asked_at: words[words.len() - 1].start, close: end + Ms(REPLY_WINDOW_MS), answering: vec![ch.channel] };
-                    let Some((s, e)) = stereo_reply(scene, &question, ch.channel, regions) else { continue };
-                    let inside = || ch.words.iter().enumerate().filter(|(_, w)| w.start >= s && w.start < e);
+                    let question = Window {
+                        kind: Kind::Number,
+                        open: words[0].start,
+                        trigger_end: end,
+                        asked_at: words[words.len() - 1].start,
+                        close: end + Ms(REPLY_WINDOW_MS),
+                        answering: vec![ch.channel],
+                    };
+                    let Some((s, e)) = stereo_reply(scene, &question, ch.channel, regions) else {
+                        continue;
+                    };
+                    let inside = || {
+                        ch.words
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, w)| w.start >= s && w.start < e)
+                    };
                     let n: usize = inside().map(|(i, _)| digits[i]).sum();
                     // "I can pay 30 now and 30 next week": amounts, however many.
-                    let price = n <= 4 && inside().any(|(_, w)| w.text.contains('£') || PRICE_WORDS.contains(&clean(&w.text).as_str()));
+                    let price = n <= 4
+                        && inside().any(|(_, w)| {
+                            w.text.contains('£') || PRICE_WORDS.contains(&clean(&w.text).as_str())
+                        });
                     if asks_number || (n >= MIN_DIGITS && !price) {
                         let start = past_lead_in_stretch(ch, regions, s, e);
                         out.push(Candidate {
-                            finding: Finding { kind: Kind::Number, channel: Some(ch.channel), start, end: e, confidence: 0.4, detector: NAME, rule: "digit_reply".into(), words: None },
+                            finding: Finding {
+                                kind: Kind::Number,
+                                channel: Some(ch.channel),
+                                start,
+                                end: e,
+                                confidence: 0.4,
+                                detector: NAME,
+                                rule: "digit_reply".into(),
+                                words: None,
+                            },
                             basis: Basis::Fallback,
                         });
                     }
@@ -112,19 +166,37 @@ mod tests {
     use crate::units::Ms;
 
     fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced { channel, start: Ms(s), end: Ms(e) }
+        Voiced {
+            channel,
+            start: Ms(s),
+            end: Ms(e),
+        }
     }
 
     /// (start, end) of the replies this detector muted.
     fn replies(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(u64, u64)> {
-        found_with(utterances, voiced, &DetectConfig::default()).iter().filter(|f| f.rule == "digit_reply").map(|f| (f.start.0, f.end.0)).collect()
+        found_with(utterances, voiced, &DetectConfig::default())
+            .iter()
+            .filter(|f| f.rule == "digit_reply")
+            .map(|f| (f.start.0, f.end.0))
+            .collect()
     }
 
     /// An opening exchange, then the question and reply under test at 10 s.
     fn call_with<'a>(question: &'a str, reply: &'a str) -> ([(u16, &'a str, u64); 4], [Voiced; 4]) {
         (
-            [(0, "hello how can I help", 0), (1, "hi I want to change my details", 2_200), (0, question, 10_000), (1, reply, 13_000)],
-            [v(0, 0, 2_000), v(1, 2_100, 5_000), v(0, 9_900, 12_500), v(1, 12_900, 15_500)],
+            [
+                (0, "hello how can I help", 0),
+                (1, "hi I want to change my details", 2_200),
+                (0, question, 10_000),
+                (1, reply, 13_000),
+            ],
+            [
+                v(0, 0, 2_000),
+                v(1, 2_100, 5_000),
+                v(0, 9_900, 12_500),
+                v(1, 12_900, 15_500),
+            ],
         )
     }
 
@@ -143,7 +215,10 @@ mod tests {
     #[test]
     fn the_opening_request_and_harmless_questions_are_left_alone() {
         // The first exchange states the reason for the call.
-        let u = [(0, "hello what can I do for you", 0), (1, "my son is 15 and my daughter 12", 2_200)];
+        let u = [
+            (0, "hello what can I do for you", 0),
+            (1, "my son is 15 and my daughter 12", 2_200),
+        ];
         assert!(replies(&u, &[v(0, 0, 2_000), v(1, 2_100, 5_000)]).is_empty());
         let (u, vo) = call_with("and what year is the car", "it's 29th in 4c");
         assert!(replies(&u, &vo).is_empty());

@@ -3,10 +3,10 @@
 //! other speaker's acknowledgements ("four five three nine ... yes ... one four eight eight").
 
 use super::config::DetectConfig;
-use super::context::{self, is_acknowledgement, TriggerSet, Trigger, Window};
-use super::pan::{issuer, luhn};
+use super::context::{self, is_acknowledgement, Trigger, TriggerSet, Window};
 use super::dates::{numeric_date, spoken_dates, DateExpr};
 use super::normalise::{self, clean, lex, parts, DigitRun, Item, Lex, Piece, Sep};
+use super::pan::{issuer, luhn};
 use crate::types::{CallTranscript, Kind, Role, Voiced, Word};
 use crate::units::Ms;
 
@@ -54,7 +54,12 @@ pub(crate) struct Scene<'a> {
 }
 
 impl<'a> Scene<'a> {
-    pub fn build(call: &'a CallTranscript, voiced: &'a [Voiced], cfg: &'a DetectConfig, terms: Vec<String>) -> Scene<'a> {
+    pub fn build(
+        call: &'a CallTranscript,
+        voiced: &'a [Voiced],
+        cfg: &'a DetectConfig,
+        terms: Vec<String>,
+    ) -> Scene<'a> {
         let trigger_set = TriggerSet::new(cfg);
         let max_gap = Ms(cfg.run_gap_ms);
         let mut triggers = Vec::new();
@@ -78,7 +83,16 @@ impl<'a> Scene<'a> {
         }
         let channel_ids: Vec<u16> = call.channels.iter().map(|c| c.channel).collect();
         let windows = context::windows(&triggers, cfg, &channel_ids);
-        let mut scene = Scene { cfg, channels: Vec::new(), triggers, windows, values: Vec::new(), dates: Vec::new(), voiced, terms };
+        let mut scene = Scene {
+            cfg,
+            channels: Vec::new(),
+            triggers,
+            windows,
+            values: Vec::new(),
+            dates: Vec::new(),
+            voiced,
+            terms,
+        };
 
         let mut raw_runs: Vec<(u16, Role, Vec<DigitRun>)> = Vec::new();
         let mut all_items = Vec::new();
@@ -86,11 +100,19 @@ impl<'a> Scene<'a> {
             let items: Vec<Item> = normalise::items(&ch.words, masked, max_gap);
             let runs = normalise::runs_from_items(&items, max_gap);
             for d in spoken_dates(&items, &ch.words) {
-                scene.dates.push(DateValue { channel: ch.channel, date: d, windows: Vec::new() });
+                scene.dates.push(DateValue {
+                    channel: ch.channel,
+                    date: d,
+                    windows: Vec::new(),
+                });
             }
             for r in &runs {
                 if let Some(d) = numeric_date(r) {
-                    scene.dates.push(DateValue { channel: ch.channel, date: d, windows: Vec::new() });
+                    scene.dates.push(DateValue {
+                        channel: ch.channel,
+                        date: d,
+                        windows: Vec::new(),
+                    });
                 }
             }
             raw_runs.push((ch.channel, ch.role, runs));
@@ -101,13 +123,25 @@ impl<'a> Scene<'a> {
             .iter()
             .zip(all_items)
             .zip(masks)
-            .map(|((ch, items), masked)| ChannelScene { channel: ch.channel, role: ch.role, words: &ch.words, items, masked, turns: Vec::new() })
+            .map(|((ch, items), masked)| ChannelScene {
+                channel: ch.channel,
+                role: ch.role,
+                words: &ch.words,
+                items,
+                masked,
+                turns: Vec::new(),
+            })
             .collect();
         scene.turns();
 
         for (channel, role, runs) in raw_runs {
             let joined = scene.join(channel, runs);
-            scene.values.extend(joined.into_iter().map(|run| Value { channel, role, run, windows: Vec::new() }));
+            scene.values.extend(joined.into_iter().map(|run| Value {
+                channel,
+                role,
+                run,
+                windows: Vec::new(),
+            }));
         }
         scene.values.sort_by_key(|v| (v.run.start(), v.channel));
         scene.assign_windows();
@@ -122,24 +156,36 @@ impl<'a> Scene<'a> {
 
     /// The voiced stretches of `channel`, in time order.
     pub fn regions(&self, channel: u16) -> Vec<(Ms, Ms)> {
-        let mut r: Vec<(Ms, Ms)> = self.voiced.iter().filter(|v| v.channel == channel).map(|v| (v.start, v.end)).collect();
+        let mut r: Vec<(Ms, Ms)> = self
+            .voiced
+            .iter()
+            .filter(|v| v.channel == channel)
+            .map(|v| (v.start, v.end))
+            .collect();
         r.sort();
         r
     }
 
     /// Whether a channel other than `channel` was voiced somewhere between `a` and `b`.
     pub fn others_voiced(&self, channel: u16, a: Ms, b: Ms) -> bool {
-        self.voiced.iter().any(|v| v.channel != channel && v.start < b && v.end > a)
+        self.voiced
+            .iter()
+            .any(|v| v.channel != channel && v.start < b && v.end > a)
     }
 
     /// Indices of the windows open at `t`.
     pub fn windows_at(&self, t: Ms) -> Vec<usize> {
-        (0..self.windows.len()).filter(|&i| self.windows[i].contains(t)).collect()
+        (0..self.windows.len())
+            .filter(|&i| self.windows[i].contains(t))
+            .collect()
     }
 
     /// Of the windows `ids`, the latest opened of `kind`.
     pub fn window_of(&self, ids: &[usize], kind: Kind) -> Option<&Window> {
-        ids.iter().rev().map(|&i| &self.windows[i]).find(|w| w.kind == kind)
+        ids.iter()
+            .rev()
+            .map(|&i| &self.windows[i])
+            .find(|w| w.kind == kind)
     }
 
     /// A value belongs to the windows its first digit falls in, else those its middle falls in
@@ -154,11 +200,19 @@ impl<'a> Scene<'a> {
     }
 
     fn assign_windows(&mut self) {
-        let w: Vec<Vec<usize>> = self.values.iter().map(|v| self.windows_for(v.run.start(), v.run.end())).collect();
+        let w: Vec<Vec<usize>> = self
+            .values
+            .iter()
+            .map(|v| self.windows_for(v.run.start(), v.run.end()))
+            .collect();
         for (v, w) in self.values.iter_mut().zip(w) {
             v.windows = w;
         }
-        let w: Vec<Vec<usize>> = self.dates.iter().map(|d| self.windows_for(d.date.start, d.date.end)).collect();
+        let w: Vec<Vec<usize>> = self
+            .dates
+            .iter()
+            .map(|d| self.windows_for(d.date.start, d.date.end))
+            .collect();
         for (d, w) in self.dates.iter_mut().zip(w) {
             d.windows = w;
         }
@@ -169,7 +223,12 @@ impl<'a> Scene<'a> {
     /// correction still count, a reference number read out a minute later does not.
     fn settle_windows(&mut self) {
         for (wi, w) in self.windows.iter_mut().enumerate() {
-            let by_digits = self.values.iter().filter(|v| v.windows.contains(&wi) && is_complete(w.kind, v.run.len())).map(|v| v.run.end()).min();
+            let by_digits = self
+                .values
+                .iter()
+                .filter(|v| v.windows.contains(&wi) && is_complete(w.kind, v.run.len()))
+                .map(|v| v.run.end())
+                .min();
             let by_date = self
                 .dates
                 .iter()
@@ -197,7 +256,9 @@ impl<'a> Scene<'a> {
             let words = self.channels[ci].words;
             let breaks = match open[ci] {
                 None => true,
-                Some((_, last)) => last_channel != Some(ci) || start.0.saturating_sub(words[last].end.0) > gap,
+                Some((_, last)) => {
+                    last_channel != Some(ci) || start.0.saturating_sub(words[last].end.0) > gap
+                }
             };
             if breaks {
                 if let Some(t) = open[ci].take() {
@@ -228,7 +289,10 @@ impl<'a> Scene<'a> {
                     prev.year_like = false;
                     prev.digits.extend_from_slice(&r.digits);
                     for (k, p) in r.pieces.iter().enumerate() {
-                        prev.pieces.push(Piece { len: p.len, sep: if k == 0 { Sep::Turn } else { p.sep } });
+                        prev.pieces.push(Piece {
+                            len: p.len,
+                            sep: if k == 0 { Sep::Turn } else { p.sep },
+                        });
                     }
                     continue;
                 }
@@ -255,7 +319,10 @@ impl<'a> Scene<'a> {
         if a.year_like || b.year_like || a.has_slash() || b.has_slash() {
             return false;
         }
-        let mixed = self.channels.iter().any(|c| c.channel == channel && c.role == Role::Mixed);
+        let mixed = self
+            .channels
+            .iter()
+            .any(|c| c.channel == channel && c.role == Role::Mixed);
         let (mut between, mut own_talk, mut other_talk) = (0, 0, 0);
         for ch in &self.channels {
             let own = ch.channel == channel;
@@ -285,10 +352,12 @@ impl<'a> Scene<'a> {
             return false;
         }
         let digits: Vec<u8> = a.digits.iter().chain(&b.digits).map(|d| d.value).collect();
-        let is_card = (13..=19).contains(&digits.len()) && luhn(&digits) && issuer(&digits).is_some();
+        let is_card =
+            (13..=19).contains(&digits.len()) && luhn(&digits) && issuer(&digits).is_some();
         // In mono the other speaker's words are on this channel too.
         let interrupted = own_talk == 0 || mixed;
-        let incomplete_card = self.window_of(&windows, Kind::CardNumber).is_some() && a.len() < 13 && interrupted;
+        let incomplete_card =
+            self.window_of(&windows, Kind::CardNumber).is_some() && a.len() < 13 && interrupted;
         is_card || incomplete_card
     }
 }
@@ -296,7 +365,18 @@ impl<'a> Scene<'a> {
 /// A word that says (part of) a number: the other speaker reading digits back.
 pub(crate) fn is_number_word(text: &str) -> bool {
     let c = clean(text);
-    parts(&c).iter().all(|p| matches!(lex(p), Lex::Numeral(_) | Lex::Unit(_) | Lex::Weak(_) | Lex::Teen(_) | Lex::Tens(_) | Lex::Hundred | Lex::Mult(_)))
+    parts(&c).iter().all(|p| {
+        matches!(
+            lex(p),
+            Lex::Numeral(_)
+                | Lex::Unit(_)
+                | Lex::Weak(_)
+                | Lex::Teen(_)
+                | Lex::Tens(_)
+                | Lex::Hundred
+                | Lex::Mult(_)
+        )
+    })
 }
 
 /// Whether a date completes a value of `kind`: a full date of birth, a month and year of expiry.
@@ -330,12 +410,23 @@ mod tests {
         ChannelTranscript {
             channel,
             role,
-            words: spec.iter().map(|(t, s)| Word { text: t.to_string(), start: Ms(*s), end: Ms(*s + 300), prob: 0.9 }).collect(),
+            words: spec
+                .iter()
+                .map(|(t, s)| Word {
+                    text: t.to_string(),
+                    start: Ms(*s),
+                    end: Ms(*s + 300),
+                    prob: 0.9,
+                })
+                .collect(),
         }
     }
 
     fn seq(text: &str, from: u64) -> Vec<(&str, u64)> {
-        text.split_whitespace().enumerate().map(|(i, w)| (w, from + i as u64 * 400)).collect()
+        text.split_whitespace()
+            .enumerate()
+            .map(|(i, w)| (w, from + i as u64 * 400))
+            .collect()
     }
 
     #[test]
@@ -344,13 +435,23 @@ mod tests {
         let mut cust = seq("four five three nine", 10_000);
         cust.extend(seq("one four eight eight", 14_000));
         let call = CallTranscript {
-            channels: vec![ch(0, Role::Agent, &[("Yes.", 12_200)]), ch(1, Role::Customer, &cust)],
+            channels: vec![
+                ch(0, Role::Agent, &[("Yes.", 12_200)]),
+                ch(1, Role::Customer, &cust),
+            ],
         };
         let s = Scene::build(&call, &[], &cfg, Vec::new());
         let v: Vec<_> = s.values.iter().filter(|v| v.channel == 1).collect();
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].run.len(), 8);
-        assert_eq!(v[0].run.pieces.iter().filter(|p| p.sep == Sep::Turn).count(), 1);
+        assert_eq!(
+            v[0].run
+                .pieces
+                .iter()
+                .filter(|p| p.sep == Sep::Turn)
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -360,7 +461,9 @@ mod tests {
         cust.extend(seq("0343 6467", 8_000));
         let mut agent = seq("what's the card number", 0);
         agent.extend(seq("sorry you cut out there", 5_500));
-        let call = CallTranscript { channels: vec![ch(0, Role::Agent, &agent), ch(1, Role::Customer, &cust)] };
+        let call = CallTranscript {
+            channels: vec![ch(0, Role::Agent, &agent), ch(1, Role::Customer, &cust)],
+        };
         let s = Scene::build(&call, &[], &cfg, Vec::new());
         let v: Vec<_> = s.values.iter().filter(|v| v.channel == 1).collect();
         assert_eq!(v.len(), 1);
@@ -372,7 +475,12 @@ mod tests {
         let cfg = DetectConfig::default();
         let mut cust = seq("4539 1488", 4_000);
         cust.extend(seq("0343 6467", 8_000));
-        let call = CallTranscript { channels: vec![ch(0, Role::Agent, &seq("sorry you cut out there", 5_500)), ch(1, Role::Customer, &cust)] };
+        let call = CallTranscript {
+            channels: vec![
+                ch(0, Role::Agent, &seq("sorry you cut out there", 5_500)),
+                ch(1, Role::Customer, &cust),
+            ],
+        };
         let s = Scene::build(&call, &[], &cfg, Vec::new());
         assert_eq!(s.values.iter().filter(|v| v.channel == 1).count(), 1);
     }
@@ -383,7 +491,10 @@ mod tests {
         let mut cust = seq("four five three nine", 10_000);
         cust.extend(seq("one four eight eight", 14_000));
         let call = CallTranscript {
-            channels: vec![ch(0, Role::Agent, &seq("and how many people", 12_000)), ch(1, Role::Customer, &cust)],
+            channels: vec![
+                ch(0, Role::Agent, &seq("and how many people", 12_000)),
+                ch(1, Role::Customer, &cust),
+            ],
         };
         let s = Scene::build(&call, &[], &cfg, Vec::new());
         assert_eq!(s.values.iter().filter(|v| v.channel == 1).count(), 2);
@@ -393,10 +504,15 @@ mod tests {
     fn a_value_takes_the_window_it_was_said_in() {
         let cfg = DetectConfig::default();
         let call = CallTranscript {
-            channels: vec![ch(0, Role::Agent, &seq("what is the card number please", 0)), ch(1, Role::Customer, &seq("4539 1488 0343 6467", 3_000))],
+            channels: vec![
+                ch(0, Role::Agent, &seq("what is the card number please", 0)),
+                ch(1, Role::Customer, &seq("4539 1488 0343 6467", 3_000)),
+            ],
         };
         let s = Scene::build(&call, &[], &cfg, Vec::new());
-        assert!(s.window_of(&s.values[0].windows, Kind::CardNumber).is_some());
+        assert!(s
+            .window_of(&s.values[0].windows, Kind::CardNumber)
+            .is_some());
         assert_eq!(s.windows[0].answering, [1]);
     }
 
@@ -404,7 +520,10 @@ mod tests {
     fn a_complete_value_settles_its_window() {
         let cfg = DetectConfig::default();
         let call = CallTranscript {
-            channels: vec![ch(0, Role::Agent, &seq("and the security code", 0)), ch(1, Role::Customer, &seq("one two three", 2_000))],
+            channels: vec![
+                ch(0, Role::Agent, &seq("and the security code", 0)),
+                ch(1, Role::Customer, &seq("one two three", 2_000)),
+            ],
         };
         let s = Scene::build(&call, &[], &cfg, Vec::new());
         assert_eq!(s.windows[0].close, Ms(2_800 + 300 + cfg.settle_ms));
@@ -415,7 +534,11 @@ mod tests {
         let cfg = DetectConfig::default();
         let call = CallTranscript {
             channels: vec![
-                ch(0, Role::Agent, &[("hello", 0), ("there", 400), ("name", 3_000)]),
+                ch(
+                    0,
+                    Role::Agent,
+                    &[("hello", 0), ("there", 400), ("name", 3_000)],
+                ),
                 ch(1, Role::Customer, &[("hi", 1_000), ("John", 4_000)]),
             ],
         };

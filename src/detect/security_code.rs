@@ -16,13 +16,18 @@ impl Detector for SecurityCode {
 
     fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
         for v in &scene.values {
-            let Some(w) = scene.window_of(&v.windows, Kind::SecurityCode) else { continue };
+            let Some(w) = scene.window_of(&v.windows, Kind::SecurityCode) else {
+                continue;
+            };
             let n = v.run.len();
             // Two to eight digits: a dropped or doubled digit, or the code said twice, is still
             // the code. Longer runs are a card number read again and left to the card detector.
             if (2..=8).contains(&n) && !v.run.year_like && !v.run.has_slash() {
                 let conf = if (3..=4).contains(&n) { 0.9 } else { 0.7 };
-                out.push(Candidate { finding: value_finding(v, 0..n, Kind::SecurityCode, conf, NAME, w.rule()), basis: Basis::Context });
+                out.push(Candidate {
+                    finding: value_finding(v, 0..n, Kind::SecurityCode, conf, NAME, w.rule()),
+                    basis: Basis::Context,
+                });
             }
         }
     }
@@ -35,18 +40,35 @@ mod tests {
 
     #[test]
     fn three_digits_after_the_cvv_question_are_a_security_code() {
-        assert_eq!(kinds(&[(0, "and the three digits on the back", 0), (1, "seven I one", 3_000)]), [(Kind::SecurityCode, 1)]);
-        assert_eq!(kinds(&[(0, "what's the security code", 0), (1, "It's 123.", 2_500)]), [(Kind::SecurityCode, 1)]);
+        assert_eq!(
+            kinds(&[
+                (0, "and the three digits on the back", 0),
+                (1, "seven I one", 3_000)
+            ]),
+            [(Kind::SecurityCode, 1)]
+        );
+        assert_eq!(
+            kinds(&[(0, "what's the security code", 0), (1, "It's 123.", 2_500)]),
+            [(Kind::SecurityCode, 1)]
+        );
     }
 
     #[test]
     fn three_digits_without_the_question_are_left_alone() {
-        assert!(kinds(&[(0, "we have 123 branches", 0), (1, "okay four five six", 3_000)]).is_empty());
+        assert!(kinds(&[
+            (0, "we have 123 branches", 0),
+            (1, "okay four five six", 3_000)
+        ])
+        .is_empty());
     }
 
     #[test]
     fn a_reference_read_after_the_code_is_not_a_second_code() {
-        let k = kinds(&[(0, "and the cvv", 0), (1, "one two three", 2_000), (0, "thanks your reference is 5 5 2 9 1", 4_000)]);
+        let k = kinds(&[
+            (0, "and the cvv", 0),
+            (1, "one two three", 2_000),
+            (0, "thanks your reference is 5 5 2 9 1", 4_000),
+        ]);
         assert_eq!(k, [(Kind::SecurityCode, 1)]);
     }
 }

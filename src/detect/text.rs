@@ -4,8 +4,10 @@
 //! matched as its own answer) and adds context: a name is only looked for as an answer when
 //! the other side just asked for it, and a match inside its own kind's window is surer.
 
-use super::matchers::{self, Match, TermList, RULE_GREETING, RULE_INTRO, RULE_SPEAKING, RULE_TITLE};
 use super::context::is_acknowledgement;
+use super::matchers::{
+    self, Match, TermList, RULE_GREETING, RULE_INTRO, RULE_SPEAKING, RULE_TITLE,
+};
 use super::scene::Scene;
 use super::{Basis, Candidate, Detector};
 use crate::types::{Finding, Kind, Role, WordRange};
@@ -22,11 +24,31 @@ struct TextKind {
 }
 
 const TEXT_KINDS: &[TextKind] = &[
-    TextKind { kind: Kind::Email, detector: "text.email", matcher: |w, _| matchers::emails(w) },
-    TextKind { kind: Kind::Postcode, detector: "text.postcode", matcher: |w, _| matchers::postcodes(w) },
-    TextKind { kind: Kind::NiNumber, detector: "text.ni_number", matcher: |w, _| matchers::ni_numbers(w) },
-    TextKind { kind: Kind::PersonName, detector: "text.person_name", matcher: matchers::name_in_answer },
-    TextKind { kind: Kind::Address, detector: "text.address", matcher: |w, _| matchers::address_lines(w) },
+    TextKind {
+        kind: Kind::Email,
+        detector: "text.email",
+        matcher: |w, _| matchers::emails(w),
+    },
+    TextKind {
+        kind: Kind::Postcode,
+        detector: "text.postcode",
+        matcher: |w, _| matchers::postcodes(w),
+    },
+    TextKind {
+        kind: Kind::NiNumber,
+        detector: "text.ni_number",
+        matcher: |w, _| matchers::ni_numbers(w),
+    },
+    TextKind {
+        kind: Kind::PersonName,
+        detector: "text.person_name",
+        matcher: matchers::name_in_answer,
+    },
+    TextKind {
+        kind: Kind::Address,
+        detector: "text.address",
+        matcher: |w, _| matchers::address_lines(w),
+    },
 ];
 
 impl Detector for TextKinds {
@@ -39,17 +61,27 @@ impl Detector for TextKinds {
         let terms = (!scene.terms.is_empty()).then(|| TermList::new(&scene.terms));
         let stretches = stretches(scene);
         for (si, st) in stretches.iter().enumerate() {
-            let Some(ch) = scene.channel(st.channel) else { continue };
+            let Some(ch) = scene.channel(st.channel) else {
+                continue;
+            };
             let words = &ch.words[st.first..=st.last];
             let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
             let open = scene.windows_at(words[0].start);
             let mut found: Vec<(Kind, &'static str, Match)> = Vec::new();
             for tk in TEXT_KINDS {
                 let asked = tk.kind == Kind::PersonName && was_asked(scene, &stretches, si, &open);
-                found.extend((tk.matcher)(&texts, asked).into_iter().map(|m| (tk.kind, tk.detector, m)));
+                found.extend(
+                    (tk.matcher)(&texts, asked)
+                        .into_iter()
+                        .map(|m| (tk.kind, tk.detector, m)),
+                );
             }
             if let Some(t) = &terms {
-                found.extend(t.find(&texts).into_iter().map(|m| (Kind::Term, "text.term", m)));
+                found.extend(
+                    t.find(&texts)
+                        .into_iter()
+                        .map(|m| (Kind::Term, "text.term", m)),
+                );
             }
             for (kind, detector, m) in found {
                 if m.first > m.last || m.last >= words.len() {
@@ -58,8 +90,12 @@ impl Detector for TextKinds {
                 // A first name the agent says back right after asking ("...your full name?
                 // Thanks, David.") is courtesy, not the customer's details; a full name said
                 // back is muted, as any name given in answer is.
-                let asked = was_asked(scene, &stretches, si, &open) && (ch.role != Role::Agent || m.last > m.first);
-                if kind == Kind::PersonName && !asked && agents_own_name(ch.role, words[m.first].start, m.rule) {
+                let asked = was_asked(scene, &stretches, si, &open)
+                    && (ch.role != Role::Agent || m.last > m.first);
+                if kind == Kind::PersonName
+                    && !asked
+                    && agents_own_name(ch.role, words[m.first].start, m.rule)
+                {
                     continue;
                 }
                 let in_window = scene.window_of(&open, kind);
@@ -68,12 +104,23 @@ impl Detector for TextKinds {
                     channel: Some(st.channel),
                     start: words[m.first].start,
                     end: words[m.last].end.max(words[m.first].start),
-                    confidence: (m.confidence + if in_window.is_some() { 0.1 } else { 0.0 }).clamp(0.0, 1.0),
+                    confidence: (m.confidence + if in_window.is_some() { 0.1 } else { 0.0 })
+                        .clamp(0.0, 1.0),
                     detector,
-                    rule: in_window.map(|w| w.rule()).unwrap_or_else(|| m.rule.to_string()),
-                    words: Some(WordRange { channel: st.channel, first: st.first + m.first, last: st.first + m.last }),
+                    rule: in_window
+                        .map(|w| w.rule())
+                        .unwrap_or_else(|| m.rule.to_string()),
+                    words: Some(WordRange {
+                        channel: st.channel,
+                        first: st.first + m.first,
+                        last: st.first + m.last,
+                    }),
                 };
-                let basis = if in_window.is_some() { Basis::Context } else { Basis::Content };
+                let basis = if in_window.is_some() {
+                    Basis::Context
+                } else {
+                    Basis::Content
+                };
                 out.push(Candidate { finding, basis });
             }
         }
@@ -93,7 +140,10 @@ fn agents_own_name(role: Role, start: Ms, rule: &str) -> bool {
         // yields capitalised non-names ("with MSC King", "Parzo") more often than the agent
         // names the customer, and each costs a muted stretch of the agent's voice.
         Role::Agent => rule != RULE_TITLE,
-        Role::Mixed => start.0 < OPENING_MS && [RULE_SPEAKING, RULE_INTRO, RULE_GREETING, RULE_TITLE].contains(&rule),
+        Role::Mixed => {
+            start.0 < OPENING_MS
+                && [RULE_SPEAKING, RULE_INTRO, RULE_GREETING, RULE_TITLE].contains(&rule)
+        }
         Role::Customer => false,
     }
 }
@@ -115,29 +165,55 @@ struct Stretch {
 fn stretches(scene: &Scene) -> Vec<Stretch> {
     let mut all = Vec::new();
     for ch in &scene.channels {
-        let mut cuts: Vec<usize> = scene.triggers.iter().filter(|t| t.channel == ch.channel).map(|t| t.last).collect();
+        let mut cuts: Vec<usize> = scene
+            .triggers
+            .iter()
+            .filter(|t| t.channel == ch.channel)
+            .map(|t| t.last)
+            .collect();
         cuts.sort_unstable();
         let mut pieces: Vec<Stretch> = Vec::new();
         for &(a, b) in &ch.turns {
             let mut start = a;
             for &c in cuts.iter().filter(|&&c| a <= c && c <= b) {
                 if c >= start {
-                    pieces.push(Stretch { channel: ch.channel, first: start, last: c, ends_in_trigger: true });
+                    pieces.push(Stretch {
+                        channel: ch.channel,
+                        first: start,
+                        last: c,
+                        ends_in_trigger: true,
+                    });
                     start = c + 1;
                 }
             }
             if start <= b {
-                pieces.push(Stretch { channel: ch.channel, first: start, last: b, ends_in_trigger: false });
+                pieces.push(Stretch {
+                    channel: ch.channel,
+                    first: start,
+                    last: b,
+                    ends_in_trigger: false,
+                });
             }
         }
         let mut joined: Vec<Stretch> = Vec::new();
         for p in pieces {
             if let Some(prev) = joined.last_mut() {
                 let (from, to) = (ch.words[prev.last].end, ch.words[p.first].start);
-                let only_acks = scene.channels.iter().filter(|o| o.channel != ch.channel).all(|o| {
-                    o.words.iter().filter(|w| w.start >= from && w.start < to).all(|w| is_acknowledgement(&w.text))
-                });
-                if !prev.ends_in_trigger && to.0.saturating_sub(from.0) <= scene.cfg.join_gap_ms && only_acks && prev.last + 1 == p.first {
+                let only_acks = scene
+                    .channels
+                    .iter()
+                    .filter(|o| o.channel != ch.channel)
+                    .all(|o| {
+                        o.words
+                            .iter()
+                            .filter(|w| w.start >= from && w.start < to)
+                            .all(|w| is_acknowledgement(&w.text))
+                    });
+                if !prev.ends_in_trigger
+                    && to.0.saturating_sub(from.0) <= scene.cfg.join_gap_ms
+                    && only_acks
+                    && prev.last + 1 == p.first
+                {
                     prev.last = p.last;
                     prev.ends_in_trigger = p.ends_in_trigger;
                     continue;
@@ -147,7 +223,12 @@ fn stretches(scene: &Scene) -> Vec<Stretch> {
         }
         all.extend(joined);
     }
-    let start = |s: &Stretch| scene.channel(s.channel).map(|c| c.words[s.first].start).unwrap_or_default();
+    let start = |s: &Stretch| {
+        scene
+            .channel(s.channel)
+            .map(|c| c.words[s.first].start)
+            .unwrap_or_default()
+    };
     all.sort_by_key(|s| (start(s), s.channel));
     all
 }
@@ -161,12 +242,23 @@ fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> 
     }
     let st = stretches[i];
     let asks = |channel: u16, from: usize, to: usize| {
-        scene.triggers.iter().any(|t| t.kind == Some(Kind::PersonName) && t.channel == channel && from <= t.last && t.last <= to)
+        scene.triggers.iter().any(|t| {
+            t.kind == Some(Kind::PersonName)
+                && t.channel == channel
+                && from <= t.last
+                && t.last <= to
+        })
     };
-    let Some(ch) = scene.channel(st.channel) else { return false };
+    let Some(ch) = scene.channel(st.channel) else {
+        return false;
+    };
     let start = ch.words[st.first].start;
     // The speaker's own turn, up to this stretch.
-    if let Some(&(a, _)) = ch.turns.iter().find(|(a, b)| *a <= st.first && st.first <= *b) {
+    if let Some(&(a, _)) = ch
+        .turns
+        .iter()
+        .find(|(a, b)| *a <= st.first && st.first <= *b)
+    {
         if a < st.first && asks(st.channel, a, st.first - 1) {
             return true;
         }
@@ -175,11 +267,22 @@ fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> 
     // mono the channel's own.
     let mono = scene.channels.len() == 1;
     let mut previous: Option<(Ms, u16, usize, usize)> = None;
-    for other in scene.channels.iter().filter(|o| mono || o.channel != st.channel) {
+    for other in scene
+        .channels
+        .iter()
+        .filter(|o| mono || o.channel != st.channel)
+    {
         for &(a, b) in &other.turns {
             let t0 = other.words[a].start;
-            let real = other.words[a..=b].iter().any(|w| !is_acknowledgement(&w.text));
-            if t0 < start && b < other.words.len() && real && !(other.channel == st.channel && b >= st.first) && previous.is_none_or(|p| t0 > p.0) {
+            let real = other.words[a..=b]
+                .iter()
+                .any(|w| !is_acknowledgement(&w.text));
+            if t0 < start
+                && b < other.words.len()
+                && real
+                && !(other.channel == st.channel && b >= st.first)
+                && previous.is_none_or(|p| t0 > p.0)
+            {
                 previous = Some((t0, other.channel, a, b));
             }
         }
@@ -194,7 +297,10 @@ mod tests {
     use crate::detect::testutil::call;
 
     fn spans(scene: &Scene) -> Vec<(u16, usize, usize)> {
-        stretches(scene).iter().map(|s| (s.channel, s.first, s.last)).collect()
+        stretches(scene)
+            .iter()
+            .map(|s| (s.channel, s.first, s.last))
+            .collect()
     }
 
     #[test]
@@ -209,7 +315,12 @@ mod tests {
     #[test]
     fn an_answer_interrupted_by_yep_is_one_stretch() {
         let cfg = DetectConfig::default();
-        let c = call(&[(0, "what's the postcode", 0), (1, "Y O three one", 2_000), (0, "yep", 4_600), (1, "seven E T", 6_000)]);
+        let c = call(&[
+            (0, "what's the postcode", 0),
+            (1, "Y O three one", 2_000),
+            (0, "yep", 4_600),
+            (1, "seven E T", 6_000),
+        ]);
         let s = Scene::build(&c, &[], &cfg, Vec::new());
         assert_eq!(spans(&s), [(0, 0, 2), (1, 0, 6), (0, 3, 3)]);
     }
@@ -218,21 +329,46 @@ mod tests {
     fn the_agent_repeating_the_customers_first_name_is_not_muted() {
         use crate::detect::testutil::kinds;
         // One agent turn: the question, then the first name said back.
-        let k = kinds(&[(0, "can I take your full name thanks David", 0), (1, "yes", 4_000)]);
+        let k = kinds(&[
+            (0, "can I take your full name thanks David", 0),
+            (1, "yes", 4_000),
+        ]);
         assert!(!k.contains(&(Kind::PersonName, 0)), "{k:?}");
         // The full name said back is the customer's details.
-        let k = kinds(&[(0, "can I take your full name thanks David McAllister", 0), (1, "yes", 4_000)]);
+        let k = kinds(&[
+            (0, "can I take your full name thanks David McAllister", 0),
+            (1, "yes", 4_000),
+        ]);
         assert!(k.contains(&(Kind::PersonName, 0)), "{k:?}");
     }
 
     #[test]
     fn a_name_counts_as_asked_only_right_after_the_question() {
         let cfg = DetectConfig::default();
-        let c = call(&[(0, "who am I speaking to", 0), (1, "yeah it's Jo Bloggs", 2_500), (0, "and how can I help", 5_000), (1, "my son Sam", 7_500)]);
+        let c = call(&[
+            (0, "who am I speaking to", 0),
+            (1, "yeah it's Jo Bloggs", 2_500),
+            (0, "and how can I help", 5_000),
+            (1, "my son Sam", 7_500),
+        ]);
         let s = Scene::build(&c, &[], &cfg, Vec::new());
         let st = stretches(&s);
-        let asked: Vec<bool> = (0..st.len()).map(|i| was_asked(&s, &st, i, &s.windows_at(s.channels[st[i].channel as usize].words[st[i].first].start))).collect();
-        let customer: Vec<bool> = st.iter().zip(&asked).filter(|(x, _)| x.channel == 1).map(|(_, a)| *a).collect();
+        let asked: Vec<bool> = (0..st.len())
+            .map(|i| {
+                was_asked(
+                    &s,
+                    &st,
+                    i,
+                    &s.windows_at(s.channels[st[i].channel as usize].words[st[i].first].start),
+                )
+            })
+            .collect();
+        let customer: Vec<bool> = st
+            .iter()
+            .zip(&asked)
+            .filter(|(x, _)| x.channel == 1)
+            .map(|(_, a)| *a)
+            .collect();
         assert_eq!(customer, [true, false]);
     }
 }

@@ -16,13 +16,20 @@ const MIN_WORD_MS: u64 = 80;
 
 /// The call with every word's end cut to where its voiced stretch ends, and a word placed in
 /// the pause after its stretch moved back to that stretch's end. Unchanged, and not copied, when there is no voice activity to go by.
-pub(crate) fn clamp_word_ends<'a>(call: &'a CallTranscript, voiced: &[Voiced]) -> Cow<'a, CallTranscript> {
+pub(crate) fn clamp_word_ends<'a>(
+    call: &'a CallTranscript,
+    voiced: &[Voiced],
+) -> Cow<'a, CallTranscript> {
     if voiced.is_empty() {
         return Cow::Borrowed(call);
     }
     let mut out = call.clone();
     for ch in &mut out.channels {
-        let mut regions: Vec<(Ms, Ms)> = voiced.iter().filter(|v| v.channel == ch.channel).map(|v| (v.start, v.end)).collect();
+        let mut regions: Vec<(Ms, Ms)> = voiced
+            .iter()
+            .filter(|v| v.channel == ch.channel)
+            .map(|v| (v.start, v.end))
+            .collect();
         if regions.is_empty() {
             continue;
         }
@@ -54,7 +61,12 @@ fn stretch_of(regions: &[(Ms, Ms)], t: Ms) -> Option<(Ms, Ms)> {
         return Some(r);
     }
     match i.checked_sub(1).map(|k| regions[k]) {
-        Some(prev) if t.0 <= prev.1.0 + LATE_START_MS || next.is_some_and(|n| t.0 - prev.1.0 < n.0.0 - t.0) => Some(prev),
+        Some(prev)
+            if t.0 <= prev.1 .0 + LATE_START_MS
+                || next.is_some_and(|n| t.0 - prev.1 .0 < n.0 .0 - t.0) =>
+        {
+            Some(prev)
+        }
         _ => next,
     }
 }
@@ -65,8 +77,22 @@ mod tests {
     use crate::types::{ChannelTranscript, Role, Word};
 
     fn call(words: &[(u64, u64)]) -> CallTranscript {
-        let words = words.iter().map(|&(s, e)| Word { text: "x".into(), start: Ms(s), end: Ms(e), prob: 0.9 }).collect();
-        CallTranscript { channels: vec![ChannelTranscript { channel: 0, role: Role::Mixed, words }] }
+        let words = words
+            .iter()
+            .map(|&(s, e)| Word {
+                text: "x".into(),
+                start: Ms(s),
+                end: Ms(e),
+                prob: 0.9,
+            })
+            .collect();
+        CallTranscript {
+            channels: vec![ChannelTranscript {
+                channel: 0,
+                role: Role::Mixed,
+                words,
+            }],
+        }
     }
 
     fn ends(c: &CallTranscript) -> Vec<u64> {
@@ -74,11 +100,19 @@ mod tests {
     }
 
     fn spans(c: &CallTranscript) -> Vec<(u64, u64)> {
-        c.channels[0].words.iter().map(|w| (w.start.0, w.end.0)).collect()
+        c.channels[0]
+            .words
+            .iter()
+            .map(|w| (w.start.0, w.end.0))
+            .collect()
     }
 
     fn v(s: u64, e: u64) -> Voiced {
-        Voiced { channel: 0, start: Ms(s), end: Ms(e) }
+        Voiced {
+            channel: 0,
+            start: Ms(s),
+            end: Ms(e),
+        }
     }
 
     #[test]
@@ -92,19 +126,28 @@ mod tests {
     fn a_late_word_after_its_stretch_is_moved_back_into_it() {
         // Starts 500 ms after its stretch ended: it was said at the stretch's end.
         let c = call(&[(2_500, 8_000)]);
-        assert_eq!(spans(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [(1_920, 2_000)]);
+        assert_eq!(
+            spans(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])),
+            [(1_920, 2_000)]
+        );
     }
 
     #[test]
     fn a_word_in_a_long_pause_belongs_to_the_nearer_stretch() {
         let c = call(&[(4_000, 9_800)]);
-        assert_eq!(spans(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [(1_920, 2_000)]);
+        assert_eq!(
+            spans(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])),
+            [(1_920, 2_000)]
+        );
     }
 
     #[test]
     fn a_word_well_before_a_stretch_belongs_to_the_next() {
         let c = call(&[(7_000, 9_800), (7_000, 12_000)]);
-        assert_eq!(ends(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])), [9_800, 10_000]);
+        assert_eq!(
+            ends(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])),
+            [9_800, 10_000]
+        );
     }
 
     #[test]
@@ -112,8 +155,14 @@ mod tests {
         let c = call(&[(0, 50_000)]);
         assert!(matches!(clamp_word_ends(&c, &[]), Cow::Borrowed(_)));
         // Words after the last stretch, or on a channel with none, keep their times.
-        let other = [Voiced { channel: 1, ..v(0, 10) }];
+        let other = [Voiced {
+            channel: 1,
+            ..v(0, 10)
+        }];
         assert_eq!(ends(&clamp_word_ends(&c, &other)), [50_000]);
-        assert_eq!(ends(&clamp_word_ends(&call(&[(20_000, 30_000)]), &[v(0, 1_000)])), [30_000]);
+        assert_eq!(
+            ends(&clamp_word_ends(&call(&[(20_000, 30_000)]), &[v(0, 1_000)])),
+            [30_000]
+        );
     }
 }

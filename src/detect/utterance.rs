@@ -24,7 +24,10 @@ const JOIN_MS: u64 = 1_200;
 const MIN_DIGITS: usize = 4;
 const MIN_DIGITS_AGENT: usize = 5;
 /// Words that make a short number a price.
-pub(crate) const PRICE_WORDS: &[&str] = &["cost", "costs", "price", "fee", "charge", "pounds", "pound", "quid", "pence", "p", "dollars", "euros", "pay", "paid", "owe", "balance"];
+pub(crate) const PRICE_WORDS: &[&str] = &[
+    "cost", "costs", "price", "fee", "charge", "pounds", "pound", "quid", "pence", "p", "dollars",
+    "euros", "pay", "paid", "owe", "balance",
+];
 
 impl Detector for NumericUtterance {
     fn name(&self) -> &'static str {
@@ -37,21 +40,35 @@ impl Detector for NumericUtterance {
                 continue;
             }
             let digits = word_digits(ch);
-            let min = if ch.role == Role::Agent { MIN_DIGITS_AGENT } else { MIN_DIGITS };
+            let min = if ch.role == Role::Agent {
+                MIN_DIGITS_AGENT
+            } else {
+                MIN_DIGITS
+            };
             let regions = scene.regions(ch.channel);
             for (s, e) in utterances(scene, ch.channel) {
                 // Words are placed by where they start; whisper's times run late, not early.
-                let inside: Vec<usize> = (0..ch.words.len()).filter(|&i| ch.words[i].start >= s && ch.words[i].start < e).collect();
+                let inside: Vec<usize> = (0..ch.words.len())
+                    .filter(|&i| ch.words[i].start >= s && ch.words[i].start < e)
+                    .collect();
                 let said: usize = inside.iter().map(|&i| digits[i]).sum();
                 let numeric = inside.iter().filter(|&&i| digits[i] > 0).count();
-                let content = inside.iter().filter(|&&i| !is_acknowledgement(&ch.words[i].text)).count();
+                let content = inside
+                    .iter()
+                    .filter(|&&i| !is_acknowledgement(&ch.words[i].text))
+                    .count();
                 // A trigger or closing phrase ("your reference is ...") makes it someone
                 // else's business: the window detectors or nobody.
                 if said < min || 2 * numeric < content || inside.iter().any(|&i| ch.masked[i]) {
                     continue;
                 }
                 // "It costs twelve ninety nine": a price, however it was said.
-                if said <= 4 && inside.iter().any(|&i| PRICE_WORDS.contains(&clean(&ch.words[i].text).as_str()) || ch.words[i].text.contains('£')) {
+                if said <= 4
+                    && inside.iter().any(|&i| {
+                        PRICE_WORDS.contains(&clean(&ch.words[i].text).as_str())
+                            || ch.words[i].text.contains('£')
+                    })
+                {
                     continue;
                 }
                 // "Call us on 0800 ...": a company's service number (08xx, 03xx) is nobody's
@@ -60,7 +77,11 @@ impl Detector for NumericUtterance {
                     continue;
                 }
                 let windows = scene.windows_at(s);
-                let window = windows.iter().rev().map(|&i| &scene.windows[i]).find(|w| w.answering.contains(&ch.channel));
+                let window = windows
+                    .iter()
+                    .rev()
+                    .map(|&i| &scene.windows[i])
+                    .find(|w| w.answering.contains(&ch.channel));
                 let (kind, rule) = match window {
                     Some(w) => (w.kind, w.rule()),
                     None => (Kind::Number, "numeric_utterance".to_string()),
@@ -68,8 +89,21 @@ impl Detector for NumericUtterance {
                 // "Okay, it's ..." said as a stretch of its own is not part of the number.
                 let start = past_lead_in_stretch(ch, &regions, s, e);
                 out.push(Candidate {
-                    finding: Finding { kind, channel: Some(ch.channel), start, end: e, confidence: 0.45, detector: NAME, rule, words: None },
-                    basis: if window.is_some() { Basis::Context } else { Basis::Fallback },
+                    finding: Finding {
+                        kind,
+                        channel: Some(ch.channel),
+                        start,
+                        end: e,
+                        confidence: 0.45,
+                        detector: NAME,
+                        rule,
+                        words: None,
+                    },
+                    basis: if window.is_some() {
+                        Basis::Context
+                    } else {
+                        Basis::Fallback
+                    },
                 });
             }
         }
@@ -78,7 +112,11 @@ impl Detector for NumericUtterance {
 
 /// Whether the first digits said in the words `inside` begin a UK service number (08, 03).
 fn service_number(ch: &ChannelScene, inside: &[usize]) -> bool {
-    let digits: String = inside.iter().flat_map(|&i| ch.words[i].text.chars().filter(char::is_ascii_digit)).take(2).collect();
+    let digits: String = inside
+        .iter()
+        .flat_map(|&i| ch.words[i].text.chars().filter(char::is_ascii_digit))
+        .take(2)
+        .collect();
     digits == "08" || digits == "03"
 }
 
@@ -89,7 +127,12 @@ pub(crate) fn word_digits(ch: &ChannelScene) -> Vec<usize> {
     let mut d = vec![0usize; ch.words.len()];
     for it in &ch.items {
         let n = match &it.kind {
-            ItemKind::Num { digits, value, year_like, .. } => {
+            ItemKind::Num {
+                digits,
+                value,
+                year_like,
+                ..
+            } => {
                 if *year_like || (digits.len() == 4 && (1900..=2099).contains(value)) {
                     0
                 } else {
@@ -149,23 +192,42 @@ mod tests {
     use crate::units::Ms;
 
     fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced { channel, start: Ms(s), end: Ms(e) }
+        Voiced {
+            channel,
+            start: Ms(s),
+            end: Ms(e),
+        }
     }
 
     fn numeric(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u64, u64)> {
-        found_with(utterances, voiced, &DetectConfig::default()).into_iter().filter(|f| f.detector == super::NAME).map(|f| (f.kind, f.start.0, f.end.0)).collect()
+        found_with(utterances, voiced, &DetectConfig::default())
+            .into_iter()
+            .filter(|f| f.detector == super::NAME)
+            .map(|f| (f.kind, f.start.0, f.end.0))
+            .collect()
     }
 
     #[test]
     fn a_garbled_reading_is_muted_by_its_voiced_stretch() {
-        let u = [(0, "how would you like to pay", 0), (1, "okay it's time one triple-fendron, two-level-low.", 3_000)];
+        let u = [
+            (0, "how would you like to pay", 0),
+            (
+                1,
+                "okay it's time one triple-fendron, two-level-low.",
+                3_000,
+            ),
+        ];
         let voiced = [v(0, 0, 2_300), v(1, 2_900, 3_700), v(1, 4_100, 6_300)];
         assert_eq!(numeric(&u, &voiced), [(Kind::Number, 2_900, 6_300)]);
     }
 
     #[test]
     fn a_stretch_of_lead_in_words_before_a_reading_stays_audible() {
-        let u = [(0, "how would you like to pay", 0), (1, "okay here we go", 3_000), (1, "time one triple-fendron, two-level-low.", 4_800)];
+        let u = [
+            (0, "how would you like to pay", 0),
+            (1, "okay here we go", 3_000),
+            (1, "time one triple-fendron, two-level-low.", 4_800),
+        ];
         let voiced = [v(0, 0, 2_300), v(1, 2_900, 4_500), v(1, 4_700, 6_900)];
         assert_eq!(numeric(&u, &voiced), [(Kind::Number, 4_700, 6_900)]);
     }
@@ -173,8 +235,16 @@ mod tests {
     #[test]
     fn prices_times_and_chatter_are_not_readings() {
         let voiced = [v(0, 0, 4_000)];
-        assert!(numeric(&[(0, "that's twenty nine pounds ninety nine a month", 0)], &voiced).is_empty());
+        assert!(numeric(
+            &[(0, "that's twenty nine pounds ninety nine a month", 0)],
+            &voiced
+        )
+        .is_empty());
         assert!(numeric(&[(0, "we're open nine till five on weekdays", 0)], &voiced).is_empty());
-        assert!(numeric(&[(0, "I have two cats and one dog at home you see", 0)], &voiced).is_empty());
+        assert!(numeric(
+            &[(0, "I have two cats and one dog at home you see", 0)],
+            &voiced
+        )
+        .is_empty());
     }
 }

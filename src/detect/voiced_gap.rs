@@ -22,7 +22,11 @@ impl Detector for VoicedGap {
     fn find(&self, scene: &Scene, out: &mut Vec<Candidate>) {
         let min = scene.cfg.voiced_gap_min_ms;
         let bridge = scene.cfg.run_gap_ms;
-        for w in scene.windows.iter().filter(|w| scene.cfg.voiced_gap_kinds.contains(&w.kind)) {
+        for w in scene
+            .windows
+            .iter()
+            .filter(|w| scene.cfg.voiced_gap_kinds.contains(&w.kind))
+        {
             for &c in &w.answering {
                 let Some(ch) = scene.channel(c) else { continue };
                 let mut pieces: Vec<(Ms, Ms)> = Vec::new();
@@ -31,13 +35,32 @@ impl Detector for VoicedGap {
                     // (in mono) covered by its own words.
                     let (s, e) = (v.start.max(w.trigger_end), v.end.min(w.close));
                     if e > s {
-                        pieces.extend(uncovered(ch.words.iter().map(|w| (w.start.saturating_sub(Ms(ALIGN_LATE_MS)), w.end)), s, e).into_iter().filter(|(a, b)| b.0 - a.0 >= min));
+                        pieces.extend(
+                            uncovered(
+                                ch.words
+                                    .iter()
+                                    .map(|w| (w.start.saturating_sub(Ms(ALIGN_LATE_MS)), w.end)),
+                                s,
+                                e,
+                            )
+                            .into_iter()
+                            .filter(|(a, b)| b.0 - a.0 >= min),
+                        );
                     }
                 }
                 pieces.sort();
                 for (gs, ge) in close_ranks(pieces, ch.words, bridge) {
                     out.push(Candidate {
-                        finding: Finding { kind: w.kind, channel: Some(c), start: gs, end: ge, confidence: 0.5, detector: NAME, rule: "voiced_gap".into(), words: None },
+                        finding: Finding {
+                            kind: w.kind,
+                            channel: Some(c),
+                            start: gs,
+                            end: ge,
+                            confidence: 0.5,
+                            detector: NAME,
+                            rule: "voiced_gap".into(),
+                            words: None,
+                        },
                         basis: Basis::Context,
                     });
                 }
@@ -103,7 +126,12 @@ mod tests {
     use crate::types::Word;
 
     fn word(text: &str, s: u64, e: u64) -> Word {
-        Word { text: text.into(), start: Ms(s), end: Ms(e), prob: 0.9 }
+        Word {
+            text: text.into(),
+            start: Ms(s),
+            end: Ms(e),
+            prob: 0.9,
+        }
     }
 
     #[test]
@@ -118,27 +146,52 @@ mod tests {
     use crate::types::{Kind, Voiced};
 
     fn voiced(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced { channel, start: Ms(s), end: Ms(e) }
+        Voiced {
+            channel,
+            start: Ms(s),
+            end: Ms(e),
+        }
     }
 
     #[test]
     fn voiced_audio_no_word_covers_in_a_card_window_is_muted() {
-        let f = found_with(&[(0, "can I take the long number on the front", 0), (1, "okay", 3_500)], &[voiced(1, 4_000, 9_000)], &DetectConfig::default());
+        let f = found_with(
+            &[
+                (0, "can I take the long number on the front", 0),
+                (1, "okay", 3_500),
+            ],
+            &[voiced(1, 4_000, 9_000)],
+            &DetectConfig::default(),
+        );
         // The reply detector (`answer`) claims the same stretch as the customer's reply; one of
         // the two keeps it, as card data, by time rather than by words.
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].kind, f[0].channel, f[0].start, f[0].end, f[0].words), (Kind::CardNumber, Some(1), Ms(4_000), Ms(9_000), None));
+        assert_eq!(
+            (f[0].kind, f[0].channel, f[0].start, f[0].end, f[0].words),
+            (Kind::CardNumber, Some(1), Ms(4_000), Ms(9_000), None)
+        );
     }
 
     #[test]
     fn voiced_audio_outside_a_payment_window_is_left_alone() {
-        let f = found_with(&[(0, "how can I help", 0), (1, "hello", 3_000)], &[voiced(1, 4_000, 9_000)], &DetectConfig::default());
+        let f = found_with(
+            &[(0, "how can I help", 0), (1, "hello", 3_000)],
+            &[voiced(1, 4_000, 9_000)],
+            &DetectConfig::default(),
+        );
         assert!(f.is_empty());
     }
 
     #[test]
     fn the_agents_own_uncovered_voice_is_not_a_gap() {
-        let f = found_with(&[(0, "can I take the long number on the front", 0), (1, "okay", 3_500)], &[voiced(0, 4_000, 9_000)], &DetectConfig::default());
+        let f = found_with(
+            &[
+                (0, "can I take the long number on the front", 0),
+                (1, "okay", 3_500),
+            ],
+            &[voiced(0, 4_000, 9_000)],
+            &DetectConfig::default(),
+        );
         assert!(f.is_empty());
     }
 
@@ -152,8 +205,14 @@ mod tests {
     #[test]
     fn uncovered_leaves_the_gaps_between_words() {
         let words = [(Ms(100), Ms(200)), (Ms(400), Ms(500))];
-        assert_eq!(uncovered(words.into_iter(), Ms(0), Ms(1000)), [(Ms(0), Ms(100)), (Ms(200), Ms(400)), (Ms(500), Ms(1000))]);
-        assert_eq!(uncovered(std::iter::empty(), Ms(0), Ms(10)), [(Ms(0), Ms(10))]);
+        assert_eq!(
+            uncovered(words.into_iter(), Ms(0), Ms(1000)),
+            [(Ms(0), Ms(100)), (Ms(200), Ms(400)), (Ms(500), Ms(1000))]
+        );
+        assert_eq!(
+            uncovered(std::iter::empty(), Ms(0), Ms(10)),
+            [(Ms(0), Ms(10))]
+        );
         assert!(uncovered([(Ms(0), Ms(2000))].into_iter(), Ms(10), Ms(20)).is_empty());
     }
 }

@@ -26,7 +26,9 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
     for f in findings.iter_mut().filter(|f| WIDENED.contains(&f.kind)) {
         let Some(c) = f.channel else { continue };
         let regions = scene.regions(c);
-        let blocked = |a: Ms, b: Ms, gap: (Ms, Ms)| said_trigger(scene, c, a, b) || scene.others_voiced(c, gap.0, gap.1);
+        let blocked = |a: Ms, b: Ms, gap: (Ms, Ms)| {
+            said_trigger(scene, c, a, b) || scene.others_voiced(c, gap.0, gap.1)
+        };
         // Backwards: from the start of the region the finding starts in (or from the finding's
         // start, when that is in a pause), region by region.
         let limit = f.start.saturating_sub(Ms(REACH_MS));
@@ -41,7 +43,14 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         }
         while let Some(k) = i {
             let p = regions[k];
-            if at.0 > p.1.0 + GROUP_PAUSE_MS || p.0 < limit || blocked(p.0, p.1, (p.1, at)) || scene.channel(c).is_some_and(|ch| only_lead_in(ch, p.0, p.1)) || thanks(scene, c, p.0, p.1) {
+            if at.0 > p.1 .0 + GROUP_PAUSE_MS
+                || p.0 < limit
+                || blocked(p.0, p.1, (p.1, at))
+                || scene
+                    .channel(c)
+                    .is_some_and(|ch| only_lead_in(ch, p.0, p.1))
+                || thanks(scene, c, p.0, p.1)
+            {
                 break;
             }
             at = p.0;
@@ -62,7 +71,12 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             let n = regions[k];
             // After a reading, plain words are the next line (in mono, the other speaker's);
             // before it they may be the first group, garbled.
-            if n.0.0 > at.0 + GROUP_PAUSE_MS || n.1 > limit || blocked(n.0, n.1, (at, n.0)) || plain_speech(scene, c, n.0, n.1) || thanks(scene, c, n.0, n.1) {
+            if n.0 .0 > at.0 + GROUP_PAUSE_MS
+                || n.1 > limit
+                || blocked(n.0, n.1, (at, n.0))
+                || plain_speech(scene, c, n.0, n.1)
+                || thanks(scene, c, n.0, n.1)
+            {
                 break;
             }
             at = n.1;
@@ -74,16 +88,29 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
 
 /// Whether a trigger or closing phrase was said on channel `c` with its first word in [a, b).
 fn said_trigger(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
-    scene.triggers.iter().any(|t| t.channel == c && t.start >= a && t.start < b)
+    scene
+        .triggers
+        .iter()
+        .any(|t| t.channel == c && t.start >= a && t.start < b)
 }
 
 /// Whether channel `c` said ordinary words between `a` and `b`: three or more, none of them
 /// digit-like ("that's all done until ..."). Garbled digits come out as short or odd words
 /// mixed with number words and homophones ("the can be brief and it's to").
 fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
-    let Some(ch) = scene.channel(c) else { return false };
-    let words: Vec<&str> = ch.words.iter().filter(|w| w.start >= a && w.start < b).map(|w| w.text.as_str()).collect();
-    words.len() >= 3 && !words.iter().any(|w| is_number_word(w) || is_homophone(w) || w.chars().any(|ch| ch.is_ascii_digit()))
+    let Some(ch) = scene.channel(c) else {
+        return false;
+    };
+    let words: Vec<&str> = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= a && w.start < b)
+        .map(|w| w.text.as_str())
+        .collect();
+    words.len() >= 3
+        && !words.iter().any(|w| {
+            is_number_word(w) || is_homophone(w) || w.chars().any(|ch| ch.is_ascii_digit())
+        })
 }
 
 /// Whether the first word said in the stretch [a, b) thanks someone: a reading before it is
@@ -91,7 +118,9 @@ fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
 /// placed up to `LATE_MS` after their audio.
 fn thanks(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
     const LATE_MS: u64 = 500;
-    let Some(ch) = scene.channel(c) else { return false };
+    let Some(ch) = scene.channel(c) else {
+        return false;
+    };
     ch.words
         .iter()
         .find(|w| w.start >= a && w.start < b + Ms(LATE_MS))
@@ -100,7 +129,21 @@ fn thanks(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
 
 /// Words Whisper writes for digits it did not recognise as such.
 fn is_homophone(w: &str) -> bool {
-    matches!(clean(w).as_str(), "oh" | "o" | "to" | "too" | "for" | "fore" | "won" | "ate" | "free" | "tree" | "fife" | "double" | "triple")
+    matches!(
+        clean(w).as_str(),
+        "oh" | "o"
+            | "to"
+            | "too"
+            | "for"
+            | "fore"
+            | "won"
+            | "ate"
+            | "free"
+            | "tree"
+            | "fife"
+            | "double"
+            | "triple"
+    )
 }
 
 #[cfg(test)]
@@ -111,33 +154,59 @@ mod tests {
     use crate::units::Ms;
 
     fn v(s: u64, e: u64) -> Voiced {
-        Voiced { channel: 0, start: Ms(s), end: Ms(e) }
+        Voiced {
+            channel: 0,
+            start: Ms(s),
+            end: Ms(e),
+        }
     }
 
     #[test]
     fn a_reading_is_muted_from_its_garbled_first_group() {
         // Mono: chat, a pause, a first group Whisper garbled, the digits it wrote.
-        let u = [(0, "hello there my friend", 0), (0, "the can be brief", 2_800), (0, "4 5 3 9 1 4 8 8 0 3", 4_600)];
+        let u = [
+            (0, "hello there my friend", 0),
+            (0, "the can be brief", 2_800),
+            (0, "4 5 3 9 1 4 8 8 0 3", 4_600),
+        ];
         let voiced = [v(0, 1_700), v(2_700, 4_200), v(4_500, 8_600)];
         let f = found_with(&u, &voiced, &DetectConfig::default());
-        let card = f.iter().find(|f| matches!(f.kind, Kind::Number | Kind::CardNumber)).expect("a number");
+        let card = f
+            .iter()
+            .find(|f| matches!(f.kind, Kind::Number | Kind::CardNumber))
+            .expect("a number");
         assert_eq!((card.start, card.end), (Ms(2_700), Ms(8_600)));
     }
 
     #[test]
     fn thanks_ends_the_reach_backwards() {
         // Mono: the agent thanks, asks (garbled), and the reply is a number.
-        let u = [(0, "thanks", 3_000), (0, "and the next pirate", 4_000), (0, "oh nine two nine", 5_900)];
+        let u = [
+            (0, "thanks", 3_000),
+            (0, "and the next pirate", 4_000),
+            (0, "oh nine two nine", 5_900),
+        ];
         let voiced = [v(2_900, 3_600), v(3_900, 5_500), v(5_800, 7_400)];
         let f = found_with(&u, &voiced, &DetectConfig::default());
-        assert!(!f.is_empty() && f.iter().all(|f| f.start >= Ms(3_900)), "{:?}", f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>());
+        assert!(
+            !f.is_empty() && f.iter().all(|f| f.start >= Ms(3_900)),
+            "{:?}",
+            f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn the_question_before_a_reading_is_not_part_of_it() {
-        let u = [(0, "can I take the card number", 0), (0, "4 5 3 9 1 4 8 8 0 3", 2_700)];
+        let u = [
+            (0, "can I take the card number", 0),
+            (0, "4 5 3 9 1 4 8 8 0 3", 2_700),
+        ];
         let voiced = [v(0, 2_300), v(2_600, 6_600)];
         let f = found_with(&u, &voiced, &DetectConfig::default());
-        assert!(f.iter().all(|f| f.start >= Ms(2_300)), "{:?}", f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>());
+        assert!(
+            f.iter().all(|f| f.start >= Ms(2_300)),
+            "{:?}",
+            f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>()
+        );
     }
 }

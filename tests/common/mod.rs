@@ -10,7 +10,11 @@ pub fn root() -> PathBuf {
 
 pub fn model() -> PathBuf {
     let m = root().join("models/ggml-tiny.en.bin");
-    assert!(m.is_file(), "{} is missing: run ./scripts/fetch-model.sh (scripts/test.sh does)", m.display());
+    assert!(
+        m.is_file(),
+        "{} is missing: run ./scripts/fetch-model.sh (scripts/test.sh does)",
+        m.display()
+    );
     m
 }
 
@@ -22,7 +26,14 @@ pub fn bin() -> Command {
 /// no sensitive values: that is one of the things these tests check).
 pub fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     let mut c = bin();
-    c.arg("run").args(inputs).arg("--out").arg(out).arg("--model").arg(model()).arg("--no-progress").args(extra);
+    c.arg("run")
+        .args(inputs)
+        .arg("--out")
+        .arg(out)
+        .arg("--model")
+        .arg(model())
+        .arg("--no-progress")
+        .args(extra);
     let o = c.output().expect("run callredact");
     eprintln!("{}", String::from_utf8_lossy(&o.stderr));
     o
@@ -31,12 +42,20 @@ pub fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
 /// Python with numpy, pyarrow and duckdb (scripts/setup.sh puts them in .venv).
 pub fn python() -> Command {
     let venv = root().join(".venv/bin/python");
-    Command::new(if venv.is_file() { venv } else { PathBuf::from("python3") })
+    Command::new(if venv.is_file() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    })
 }
 
 pub fn scorer() -> PathBuf {
     let shared = root().join("../shared/tools/score_redaction.py");
-    if shared.is_file() { shared } else { root().join("tools/score_redaction.py") }
+    if shared.is_file() {
+        shared
+    } else {
+        root().join("tools/score_redaction.py")
+    }
 }
 
 /// Scores `out` against the truth for `orig` and returns the scorer's JSON result.
@@ -44,11 +63,24 @@ pub fn score(truth: &Path, orig: &Path, out: &Path) -> serde_json::Value {
     let json = out.with_extension("score.json");
     let o = python()
         .arg(scorer())
-        .args(["--truth".as_ref(), truth.as_os_str(), "--orig".as_ref(), orig.as_os_str(), "--out".as_ref(), out.as_os_str(), "--json".as_ref(), json.as_os_str()])
+        .args([
+            "--truth".as_ref(),
+            truth.as_os_str(),
+            "--orig".as_ref(),
+            orig.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--json".as_ref(),
+            json.as_os_str(),
+        ])
         .output()
         .expect("run the scorer");
     eprintln!("{}", String::from_utf8_lossy(&o.stdout));
-    assert!(o.status.success(), "scorer failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "scorer failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     serde_json::from_slice(&std::fs::read(&json).expect("scorer json")).expect("scorer json parses")
 }
 

@@ -57,13 +57,21 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn err(&self, what: &str) -> ModelError {
-        ModelError::Format { path: self.path.to_string(), message: format!("{what} (at byte {})", self.pos) }
+        ModelError::Format {
+            path: self.path.to_string(),
+            message: format!("{what} (at byte {})", self.pos),
+        }
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
         let end = match self.pos.checked_add(n) {
             Some(end) if end <= self.b.len() => end,
-            _ => return Err(self.err(&format!("truncated: wanted {n} more bytes, file has {}", self.b.len() - self.pos))),
+            _ => {
+                return Err(self.err(&format!(
+                    "truncated: wanted {n} more bytes, file has {}",
+                    self.b.len() - self.pos
+                )))
+            }
         };
         let s = &self.b[self.pos..end];
         self.pos = end;
@@ -99,21 +107,42 @@ impl<'a> Reader<'a> {
 
 fn widen(dtype: DType, raw: &[u8]) -> Vec<f32> {
     match dtype {
-        DType::F32 => raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+        DType::F32 => raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
         DType::I8 => raw.iter().map(|v| *v as i8 as f32).collect(),
-        DType::I16 => raw.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]]) as f32).collect(),
-        DType::I32 => raw.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f32).collect(),
-        DType::F16 => raw.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        DType::BF16 => raw.chunks_exact(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
+        DType::I16 => raw
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]) as f32)
+            .collect(),
+        DType::I32 => raw
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f32)
+            .collect(),
+        DType::F16 => raw
+            .chunks_exact(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+        DType::BF16 => raw
+            .chunks_exact(2)
+            .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
     }
 }
 
 /// Parses a whole model.bin into its variables by name. `path` only names the file in errors.
 pub fn parse(bytes: &[u8], path: &str) -> Result<BTreeMap<String, Tensor>, ModelError> {
-    let mut r = Reader { b: bytes, pos: 0, path };
+    let mut r = Reader {
+        b: bytes,
+        pos: 0,
+        path,
+    };
     let version = r.u32()?;
     if version != 6 {
-        return Err(r.err(&format!("not a CTranslate2 model.bin of format version 6 (found version {version})")));
+        return Err(r.err(&format!(
+            "not a CTranslate2 model.bin of format version 6 (found version {version})"
+        )));
     }
     let spec = r.string()?;
     if !spec.starts_with("Whisper") {
@@ -130,14 +159,27 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<BTreeMap<String, Tensor>, Model
             shape.push(r.u32()? as usize);
         }
         let code = r.u8()?;
-        let dtype = DType::from_code(code).ok_or_else(|| r.err(&format!("variable {name}: unknown dtype {code}")))?;
+        let dtype = DType::from_code(code)
+            .ok_or_else(|| r.err(&format!("variable {name}: unknown dtype {code}")))?;
         let n_bytes = r.u32()? as usize;
         let count = shape.iter().try_fold(1usize, |acc, d| acc.checked_mul(*d));
         if count.and_then(|c| c.checked_mul(dtype.width())) != Some(n_bytes) {
-            return Err(r.err(&format!("variable {name}: {n_bytes} bytes do not fit shape {shape:?} of {dtype:?}")));
+            return Err(r.err(&format!(
+                "variable {name}: {n_bytes} bytes do not fit shape {shape:?} of {dtype:?}"
+            )));
         }
         let raw = r.take(n_bytes)?;
-        if vars.insert(name.clone(), Tensor { shape, dtype, data: widen(dtype, raw) }).is_some() {
+        if vars
+            .insert(
+                name.clone(),
+                Tensor {
+                    shape,
+                    dtype,
+                    data: widen(dtype, raw),
+                },
+            )
+            .is_some()
+        {
             return Err(r.err(&format!("variable {name} appears twice")));
         }
     }
@@ -151,7 +193,10 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<BTreeMap<String, Tensor>, Model
         }
     }
     if r.pos != bytes.len() {
-        return Err(r.err(&format!("{} unexpected bytes after the last alias", bytes.len() - r.pos)));
+        return Err(r.err(&format!(
+            "{} unexpected bytes after the last alias",
+            bytes.len() - r.pos
+        )));
     }
     Ok(vars)
 }
@@ -176,7 +221,17 @@ pub fn write(vars: &[(String, Vec<usize>, DType, Vec<f32>)], aliases: &[(&str, &
         for d in shape {
             b.extend_from_slice(&(*d as u32).to_le_bytes());
         }
-        let code = [DType::F32, DType::I8, DType::I16, DType::I32, DType::F16, DType::BF16].iter().position(|d| d == dtype).unwrap_or(0);
+        let code = [
+            DType::F32,
+            DType::I8,
+            DType::I16,
+            DType::I32,
+            DType::F16,
+            DType::BF16,
+        ]
+        .iter()
+        .position(|d| d == dtype)
+        .unwrap_or(0);
         b.push(code as u8);
         b.extend_from_slice(&((data.len() * dtype.width()) as u32).to_le_bytes());
         for v in data {
@@ -205,7 +260,12 @@ mod tests {
     fn sample() -> Vec<u8> {
         write(
             &[
-                ("a/weight".into(), vec![2, 3], DType::F16, vec![0.5, -1.0, 2.0, 0.25, 0.0, 65504.0]),
+                (
+                    "a/weight".into(),
+                    vec![2, 3],
+                    DType::F16,
+                    vec![0.5, -1.0, 2.0, 0.25, 0.0, 65504.0],
+                ),
                 ("a/bias".into(), vec![2], DType::F32, vec![1.5, -2.5]),
                 ("b/bf".into(), vec![1], DType::BF16, vec![3.0]),
                 ("encoder/num_heads".into(), vec![], DType::I16, vec![6.0]),
@@ -220,11 +280,20 @@ mod tests {
         let vars = parse(&sample(), "model.bin").expect("valid model");
         assert_eq!(vars.len(), 5);
         let w = &vars["a/weight"];
-        assert_eq!((w.shape.as_slice(), w.dtype), (&[2usize, 3][..], DType::F16));
+        assert_eq!(
+            (w.shape.as_slice(), w.dtype),
+            (&[2usize, 3][..], DType::F16)
+        );
         assert_eq!(w.data, vec![0.5, -1.0, 2.0, 0.25, 0.0, 65504.0]);
         assert_eq!(vars["a/bias"].data, vec![1.5, -2.5]);
         assert_eq!(vars["b/bf"].data, vec![3.0]);
-        assert_eq!((vars["encoder/num_heads"].shape.len(), vars["encoder/num_heads"].data[0]), (0, 6.0));
+        assert_eq!(
+            (
+                vars["encoder/num_heads"].shape.len(),
+                vars["encoder/num_heads"].data[0]
+            ),
+            (0, 6.0)
+        );
         assert_eq!(vars["decoder/activation"].dtype, DType::I8);
     }
 
@@ -239,13 +308,21 @@ mod tests {
         }
         let mut longer = full.clone();
         longer.push(0);
-        assert!(matches!(parse(&longer, "m"), Err(ModelError::Format { .. })));
+        assert!(matches!(
+            parse(&longer, "m"),
+            Err(ModelError::Format { .. })
+        ));
     }
 
     #[test]
     fn garbage_and_corruption_are_format_errors() {
-        let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-        assert!(matches!(parse(&garbage, "m"), Err(ModelError::Format { .. })));
+        let garbage: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        assert!(matches!(
+            parse(&garbage, "m"),
+            Err(ModelError::Format { .. })
+        ));
         let mut wrong_version = sample();
         wrong_version[0] = 5;
         let e = parse(&wrong_version, "m").unwrap_err().to_string();

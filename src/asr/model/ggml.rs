@@ -61,11 +61,22 @@ fn i32le(w: &mut impl Write, v: i32) -> io::Result<()> {
 }
 
 fn count(n: usize) -> io::Result<i32> {
-    i32::try_from(n).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("{n} does not fit the format's i32")))
+    i32::try_from(n).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{n} does not fit the format's i32"),
+        )
+    })
 }
 
 /// Magic, hparams, the `n_mel x n_fft` filterbank and the regular tokens' bytes.
-pub fn write_header(w: &mut impl Write, h: &Hparams, filters: &[f32], n_fft: usize, vocab: &[Vec<u8>]) -> io::Result<()> {
+pub fn write_header(
+    w: &mut impl Write,
+    h: &Hparams,
+    filters: &[f32],
+    n_fft: usize,
+    vocab: &[Vec<u8>],
+) -> io::Result<()> {
     w.write_all(&MAGIC.to_le_bytes())?;
     for v in h.values() {
         i32le(w, v)?;
@@ -98,8 +109,12 @@ pub fn write_tensor(w: &mut impl Write, t: &Out) -> io::Result<()> {
     for chunk in t.data.chunks(16 * 1024) {
         buf.clear();
         match t.store {
-            Store::F32 => chunk.iter().for_each(|v| buf.extend_from_slice(&v.to_le_bytes())),
-            Store::F16 => chunk.iter().for_each(|v| buf.extend_from_slice(&half::f16::from_f32(*v).to_le_bytes())),
+            Store::F32 => chunk
+                .iter()
+                .for_each(|v| buf.extend_from_slice(&v.to_le_bytes())),
+            Store::F16 => chunk
+                .iter()
+                .for_each(|v| buf.extend_from_slice(&half::f16::from_f32(*v).to_le_bytes())),
         }
         w.write_all(&buf)?;
     }
@@ -168,11 +183,28 @@ pub mod read {
             let n: i32 = ne.iter().product();
             let data = match ttype {
                 0 => (0..n).map(|_| c.f32()).collect(),
-                1 => (0..n).map(|_| half::f16::from_le_bytes(c.bytes(2).try_into().expect("2 bytes")).to_f32()).collect(),
+                1 => (0..n)
+                    .map(|_| {
+                        half::f16::from_le_bytes(c.bytes(2).try_into().expect("2 bytes")).to_f32()
+                    })
+                    .collect(),
                 t => panic!("tensor {name}: type {t}"),
             };
-            tensors.push(Tensor { name, ne, ttype, data });
+            tensors.push(Tensor {
+                name,
+                ne,
+                ttype,
+                data,
+            });
         }
-        File { magic, hparams, n_mel, n_fft, filters, vocab, tensors }
+        File {
+            magic,
+            hparams,
+            n_mel,
+            n_fft,
+            filters,
+            vocab,
+            tensors,
+        }
     }
 }

@@ -37,12 +37,20 @@ pub fn filterbank(sr: f64, n_fft: usize, n_mels: usize) -> Vec<f32> {
     if n_mels == 0 || n_fft == 0 {
         return Vec::new();
     }
-    let fft_freqs: Vec<f64> = (0..n_bins).map(|i| i as f64 * (sr / n_fft as f64)).collect();
+    let fft_freqs: Vec<f64> = (0..n_bins)
+        .map(|i| i as f64 * (sr / n_fft as f64))
+        .collect();
     let (lo, hi) = (hz_to_mel(0.0), hz_to_mel(sr / 2.0));
     let n_pts = n_mels + 2;
     let step = (hi - lo) / (n_pts - 1) as f64;
     let mel_f: Vec<f64> = (0..n_pts)
-        .map(|i| if i == n_pts - 1 { hi } else { i as f64 * step + lo })
+        .map(|i| {
+            if i == n_pts - 1 {
+                hi
+            } else {
+                i as f64 * step + lo
+            }
+        })
         .map(mel_to_hz)
         .collect();
     let mut w = vec![0f32; n_mels * n_bins];
@@ -80,7 +88,12 @@ mod tests {
         let w = filterbank(16000.0, 400, 80);
         assert_eq!(w.len(), 80 * BINS);
         for (i, j, bits) in reference {
-            assert_eq!(w[i * BINS + j].to_bits(), bits, "row {i} bin {j}: {}", w[i * BINS + j]);
+            assert_eq!(
+                w[i * BINS + j].to_bits(),
+                bits,
+                "row {i} bin {j}: {}",
+                w[i * BINS + j]
+            );
         }
         // Whole-table checksum from the same computation.
         let sum: f64 = w.iter().map(|v| *v as f64).sum();
@@ -95,11 +108,23 @@ mod tests {
             let row = &w[i * BINS..(i + 1) * BINS];
             let nz: Vec<usize> = (0..BINS).filter(|j| row[*j] > 0.0).collect();
             assert!(!nz.is_empty(), "row {i} empty");
-            assert_eq!(nz[nz.len() - 1] - nz[0] + 1, nz.len(), "row {i} not contiguous");
+            assert_eq!(
+                nz[nz.len() - 1] - nz[0] + 1,
+                nz.len(),
+                "row {i} not contiguous"
+            );
             let peak = (0..BINS).fold(0, |best, j| if row[j] > row[best] { j } else { best });
             // Rises to its peak then falls: one triangle.
-            assert!(row[nz[0]..=peak].windows(2).all(|p| p[0] <= p[1]), "row {i} not rising");
-            assert!(row[peak..=nz[nz.len() - 1]].windows(2).all(|p| p[0] >= p[1]), "row {i} not falling");
+            assert!(
+                row[nz[0]..=peak].windows(2).all(|p| p[0] <= p[1]),
+                "row {i} not rising"
+            );
+            assert!(
+                row[peak..=nz[nz.len() - 1]]
+                    .windows(2)
+                    .all(|p| p[0] >= p[1]),
+                "row {i} not falling"
+            );
             assert!(peak >= last_peak, "row {i} peak moved down");
             last_peak = peak;
             // Slaney normalisation makes each triangle's area in Hz about 1 (bins are 40 Hz

@@ -19,7 +19,10 @@ pub enum ModelError {
     #[error("{path}: {message}")]
     Format { path: String, message: String },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// What an import wrote.
@@ -35,8 +38,16 @@ pub struct ImportReport {
 
 impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = if self.n_vocab >= MULTILINGUAL_N_VOCAB { "multilingual" } else { "English-only" };
-        write!(f, "{} tensors, {} tokens ({} regular, {kind}), sha256 {}", self.tensors, self.n_vocab, self.vocab, self.sha256)
+        let kind = if self.n_vocab >= MULTILINGUAL_N_VOCAB {
+            "multilingual"
+        } else {
+            "English-only"
+        };
+        write!(
+            f,
+            "{} tensors, {} tokens ({} regular, {kind}), sha256 {}",
+            self.tensors, self.n_vocab, self.vocab, self.sha256
+        )
     }
 }
 
@@ -74,9 +85,13 @@ pub fn import(ct2_dir: &Path, out: &Path) -> Result<ImportReport, ModelError> {
 
     let mut file = AtomicFile::create(out).map_err(io_err(out))?;
     let sha256 = {
-        let mut w = HashingWriter { inner: BufWriter::with_capacity(1 << 20, file.file()), hash: Sha256::new() };
+        let mut w = HashingWriter {
+            inner: BufWriter::with_capacity(1 << 20, file.file()),
+            hash: Sha256::new(),
+        };
         let filters = mel::filterbank(SAMPLE_RATE, N_FFT, hparams.n_mels as usize);
-        ggml::write_header(&mut w, &hparams, &filters, N_FFT / 2 + 1, &vocab.regular).map_err(io_err(out))?;
+        ggml::write_header(&mut w, &hparams, &filters, N_FFT / 2 + 1, &vocab.regular)
+            .map_err(io_err(out))?;
         for t in &tensors {
             ggml::write_tensor(&mut w, t).map_err(io_err(out))?;
         }
@@ -84,7 +99,12 @@ pub fn import(ct2_dir: &Path, out: &Path) -> Result<ImportReport, ModelError> {
         hex::encode(w.hash.finalize())
     };
     file.commit().map_err(io_err(out))?;
-    Ok(ImportReport { tensors: tensors.len(), vocab: vocab.regular.len(), sha256, n_vocab: hparams.n_vocab as usize })
+    Ok(ImportReport {
+        tensors: tensors.len(),
+        vocab: vocab.regular.len(),
+        sha256,
+        n_vocab: hparams.n_vocab as usize,
+    })
 }
 
 /// Hashes what passes through, so the report's sha256 needs no second read of the file.
@@ -111,9 +131,16 @@ fn check_vocabulary(v: &vocab::Vocabulary, n_vocab: usize) -> Result<(), String>
     if v.total != n_vocab {
         return Err(format!("{} tokens, but model.bin's token embedding has {n_vocab} rows (files from different models?)", v.total));
     }
-    let eot = if n_vocab >= MULTILINGUAL_N_VOCAB { ENGLISH_EOT + 1 } else { ENGLISH_EOT };
+    let eot = if n_vocab >= MULTILINGUAL_N_VOCAB {
+        ENGLISH_EOT + 1
+    } else {
+        ENGLISH_EOT
+    };
     if v.regular.len() != eot {
-        return Err(format!("<|endoftext|> is token {}, but whisper.cpp expects {eot} for a {n_vocab}-token model", v.regular.len()));
+        return Err(format!(
+            "<|endoftext|> is token {}, but whisper.cpp expects {eot} for a {n_vocab}-token model",
+            v.regular.len()
+        ));
     }
     Ok(())
 }
@@ -127,25 +154,41 @@ struct Conv<'a> {
 
 impl<'a> Conv<'a> {
     fn var(&self, name: &str, shape: &[usize]) -> Result<&'a Tensor, String> {
-        let t = self.vars.get(name).ok_or_else(|| format!("missing variable {name}"))?;
+        let t = self
+            .vars
+            .get(name)
+            .ok_or_else(|| format!("missing variable {name}"))?;
         if !t.dtype.is_float() {
             return Err(format!("{name} is stored as {:?}: quantised models cannot be imported; use a float16 or float32 one", t.dtype));
         }
         if t.shape != shape {
-            return Err(format!("{name} has shape {:?}, expected {shape:?}", t.shape));
+            return Err(format!(
+                "{name} has shape {:?}, expected {shape:?}",
+                t.shape
+            ));
         }
         Ok(t)
     }
 
     fn put(&mut self, name: String, shape: Vec<usize>, data: &'a [f32], store: Store) {
-        self.out.push(Out { name, shape, data, store });
+        self.out.push(Out {
+            name,
+            shape,
+            data,
+            store,
+        });
     }
 
     /// Weight `[rows, cols]` as f16 and bias `[rows]` as f32.
     fn linear(&mut self, src: &str, dst: &str, rows: usize, cols: usize) -> Result<(), String> {
         let w = self.var(&format!("{src}/weight"), &[rows, cols])?;
         let b = self.var(&format!("{src}/bias"), &[rows])?;
-        self.put(format!("{dst}.weight"), w.shape.clone(), &w.data, Store::F16);
+        self.put(
+            format!("{dst}.weight"),
+            w.shape.clone(),
+            &w.data,
+            Store::F16,
+        );
         self.put(format!("{dst}.bias"), b.shape.clone(), &b.data, Store::F32);
         Ok(())
     }
@@ -168,9 +211,19 @@ impl<'a> Conv<'a> {
         let b = self.var(&format!("{src}/bias"), &[n])?;
         for (i, name) in names.iter().enumerate() {
             let rows = i * d..(i + 1) * d;
-            self.put(format!("{dst}.{name}.weight"), vec![d, d], &w.data[rows.start * d..rows.end * d], Store::F16);
+            self.put(
+                format!("{dst}.{name}.weight"),
+                vec![d, d],
+                &w.data[rows.start * d..rows.end * d],
+                Store::F16,
+            );
             if *name != "key" {
-                self.put(format!("{dst}.{name}.bias"), vec![d], &b.data[rows], Store::F32);
+                self.put(
+                    format!("{dst}.{name}.bias"),
+                    vec![d],
+                    &b.data[rows],
+                    Store::F32,
+                );
             }
         }
         Ok(())
@@ -182,7 +235,9 @@ fn count_layers(vars: &BTreeMap<String, Tensor>, prefix: &str) -> usize {
     let has_layer = |i: usize| {
         let p = format!("{prefix}/layer_{i}/");
         // Names sort by prefix, so the first name at or after `p` starts with it if any does.
-        vars.range(p.clone()..).next().is_some_and(|(k, _)| k.starts_with(&p))
+        vars.range(p.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&p))
     };
     (0..).take_while(|i| has_layer(*i)).count()
 }
@@ -190,7 +245,10 @@ fn count_layers(vars: &BTreeMap<String, Tensor>, prefix: &str) -> usize {
 fn dims(t: Option<&Tensor>, name: &str, rank: usize) -> Result<Vec<usize>, String> {
     let t = t.ok_or_else(|| format!("missing variable {name}"))?;
     if t.shape.len() != rank || t.shape.contains(&0) {
-        return Err(format!("{name} has shape {:?}, expected {rank} non-zero dimensions", t.shape));
+        return Err(format!(
+            "{name} has shape {:?}, expected {rank} non-zero dimensions",
+            t.shape
+        ));
     }
     Ok(t.shape.clone())
 }
@@ -198,13 +256,28 @@ fn dims(t: Option<&Tensor>, name: &str, rank: usize) -> Result<Vec<usize>, Strin
 /// Hyper-parameters from the tensors' shapes and the scalar variables.
 fn hparams(vars: &BTreeMap<String, Tensor>) -> Result<Hparams, String> {
     let conv1 = dims(vars.get("encoder/conv1/weight"), "encoder/conv1/weight", 3)?;
-    let e_pe = dims(vars.get("encoder/position_encodings/encodings"), "encoder/position_encodings/encodings", 2)?;
-    let d_pe = dims(vars.get("decoder/position_encodings/encodings"), "decoder/position_encodings/encodings", 2)?;
-    let emb = dims(vars.get("decoder/embeddings/weight"), "decoder/embeddings/weight", 2)?;
+    let e_pe = dims(
+        vars.get("encoder/position_encodings/encodings"),
+        "encoder/position_encodings/encodings",
+        2,
+    )?;
+    let d_pe = dims(
+        vars.get("decoder/position_encodings/encodings"),
+        "decoder/position_encodings/encodings",
+        2,
+    )?;
+    let emb = dims(
+        vars.get("decoder/embeddings/weight"),
+        "decoder/embeddings/weight",
+        2,
+    )?;
     let d = conv1[0];
     if emb[1] != d {
         // whisper.cpp asserts the two widths are equal.
-        return Err(format!("decoder width {} differs from encoder width {d}", emb[1]));
+        return Err(format!(
+            "decoder width {} differs from encoder width {d}",
+            emb[1]
+        ));
     }
     // Older converters did not store the head count; every Whisper size uses 64-wide heads.
     let heads = |name: &str| -> Result<i32, String> {
@@ -214,18 +287,23 @@ fn hparams(vars: &BTreeMap<String, Tensor>) -> Result<Hparams, String> {
             None => (d / 64) as i64,
         };
         if n <= 0 || d % n as usize != 0 {
-            return Err(format!("{name} is {n}, which does not divide the width {d}"));
+            return Err(format!(
+                "{name} is {n}, which does not divide the width {d}"
+            ));
         }
         Ok(n as i32)
     };
-    let (n_audio_layer, n_text_layer) = (count_layers(vars, "encoder"), count_layers(vars, "decoder"));
+    let (n_audio_layer, n_text_layer) =
+        (count_layers(vars, "encoder"), count_layers(vars, "decoder"));
     if n_audio_layer == 0 || n_text_layer == 0 {
         return Err("no encoder or decoder layers".into());
     }
     let int = |v: usize| i32::try_from(v).map_err(|_| format!("dimension {v} too large"));
     // ggml's loader counts elements in an i32.
     if emb[0].checked_mul(d).is_none_or(|n| n > i32::MAX as usize) {
-        return Err(format!("token embedding {emb:?} too large for the ggml format"));
+        return Err(format!(
+            "token embedding {emb:?} too large for the ggml format"
+        ));
     }
     Ok(Hparams {
         n_vocab: int(emb[0])?,
@@ -248,45 +326,144 @@ fn hparams(vars: &BTreeMap<String, Tensor>) -> Result<Hparams, String> {
 /// whisper.cpp allocates them.
 fn convert(vars: &BTreeMap<String, Tensor>) -> Result<(Hparams, Vec<Out<'_>>), String> {
     let h = hparams(vars)?;
-    let (d, n_mels, n_vocab) = (h.n_audio_state as usize, h.n_mels as usize, h.n_vocab as usize);
+    let (d, n_mels, n_vocab) = (
+        h.n_audio_state as usize,
+        h.n_mels as usize,
+        h.n_vocab as usize,
+    );
     let (a_ctx, t_ctx) = (h.n_audio_ctx as usize, h.n_text_ctx as usize);
-    let mut c = Conv { vars, out: Vec::new() };
+    let mut c = Conv {
+        vars,
+        out: Vec::new(),
+    };
 
     for (name, c_in) in [("conv1", n_mels), ("conv2", d)] {
         let w = c.var(&format!("encoder/{name}/weight"), &[d, c_in, 3])?;
         let b = c.var(&format!("encoder/{name}/bias"), &[d])?;
-        c.put(format!("encoder.{name}.weight"), w.shape.clone(), &w.data, Store::F16);
+        c.put(
+            format!("encoder.{name}.weight"),
+            w.shape.clone(),
+            &w.data,
+            Store::F16,
+        );
         // whisper.cpp adds the bias as a [1, d] column to broadcast over time.
-        c.put(format!("encoder.{name}.bias"), vec![d, 1], &b.data, Store::F32);
+        c.put(
+            format!("encoder.{name}.bias"),
+            vec![d, 1],
+            &b.data,
+            Store::F32,
+        );
     }
     let e_pe = c.var("encoder/position_encodings/encodings", &[a_ctx, d])?;
-    c.put("encoder.positional_embedding".into(), e_pe.shape.clone(), &e_pe.data, Store::F32);
+    c.put(
+        "encoder.positional_embedding".into(),
+        e_pe.shape.clone(),
+        &e_pe.data,
+        Store::F32,
+    );
     for i in 0..h.n_audio_layer {
         let (s, t) = (format!("encoder/layer_{i}"), format!("encoder.blocks.{i}"));
-        c.fused(&format!("{s}/self_attention/linear_0"), &format!("{t}.attn"), &["query", "key", "value"], d)?;
-        c.linear(&format!("{s}/self_attention/linear_1"), &format!("{t}.attn.out"), d, d)?;
-        c.norm(&format!("{s}/self_attention/layer_norm"), &format!("{t}.attn_ln"), d)?;
-        c.linear(&format!("{s}/ffn/linear_0"), &format!("{t}.mlp.0"), 4 * d, d)?;
-        c.linear(&format!("{s}/ffn/linear_1"), &format!("{t}.mlp.2"), d, 4 * d)?;
+        c.fused(
+            &format!("{s}/self_attention/linear_0"),
+            &format!("{t}.attn"),
+            &["query", "key", "value"],
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/self_attention/linear_1"),
+            &format!("{t}.attn.out"),
+            d,
+            d,
+        )?;
+        c.norm(
+            &format!("{s}/self_attention/layer_norm"),
+            &format!("{t}.attn_ln"),
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/ffn/linear_0"),
+            &format!("{t}.mlp.0"),
+            4 * d,
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/ffn/linear_1"),
+            &format!("{t}.mlp.2"),
+            d,
+            4 * d,
+        )?;
         c.norm(&format!("{s}/ffn/layer_norm"), &format!("{t}.mlp_ln"), d)?;
     }
     c.norm("encoder/layer_norm", "encoder.ln_post", d)?;
 
     let emb = c.var("decoder/embeddings/weight", &[n_vocab, d])?;
-    c.put("decoder.token_embedding.weight".into(), emb.shape.clone(), &emb.data, Store::F16);
+    c.put(
+        "decoder.token_embedding.weight".into(),
+        emb.shape.clone(),
+        &emb.data,
+        Store::F16,
+    );
     let d_pe = c.var("decoder/position_encodings/encodings", &[t_ctx, d])?;
-    c.put("decoder.positional_embedding".into(), d_pe.shape.clone(), &d_pe.data, Store::F32);
+    c.put(
+        "decoder.positional_embedding".into(),
+        d_pe.shape.clone(),
+        &d_pe.data,
+        Store::F32,
+    );
     for i in 0..h.n_text_layer {
         let (s, t) = (format!("decoder/layer_{i}"), format!("decoder.blocks.{i}"));
-        c.fused(&format!("{s}/self_attention/linear_0"), &format!("{t}.attn"), &["query", "key", "value"], d)?;
-        c.linear(&format!("{s}/self_attention/linear_1"), &format!("{t}.attn.out"), d, d)?;
-        c.norm(&format!("{s}/self_attention/layer_norm"), &format!("{t}.attn_ln"), d)?;
-        c.linear(&format!("{s}/attention/linear_0"), &format!("{t}.cross_attn.query"), d, d)?;
-        c.fused(&format!("{s}/attention/linear_1"), &format!("{t}.cross_attn"), &["key", "value"], d)?;
-        c.linear(&format!("{s}/attention/linear_2"), &format!("{t}.cross_attn.out"), d, d)?;
-        c.norm(&format!("{s}/attention/layer_norm"), &format!("{t}.cross_attn_ln"), d)?;
-        c.linear(&format!("{s}/ffn/linear_0"), &format!("{t}.mlp.0"), 4 * d, d)?;
-        c.linear(&format!("{s}/ffn/linear_1"), &format!("{t}.mlp.2"), d, 4 * d)?;
+        c.fused(
+            &format!("{s}/self_attention/linear_0"),
+            &format!("{t}.attn"),
+            &["query", "key", "value"],
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/self_attention/linear_1"),
+            &format!("{t}.attn.out"),
+            d,
+            d,
+        )?;
+        c.norm(
+            &format!("{s}/self_attention/layer_norm"),
+            &format!("{t}.attn_ln"),
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/attention/linear_0"),
+            &format!("{t}.cross_attn.query"),
+            d,
+            d,
+        )?;
+        c.fused(
+            &format!("{s}/attention/linear_1"),
+            &format!("{t}.cross_attn"),
+            &["key", "value"],
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/attention/linear_2"),
+            &format!("{t}.cross_attn.out"),
+            d,
+            d,
+        )?;
+        c.norm(
+            &format!("{s}/attention/layer_norm"),
+            &format!("{t}.cross_attn_ln"),
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/ffn/linear_0"),
+            &format!("{t}.mlp.0"),
+            4 * d,
+            d,
+        )?;
+        c.linear(
+            &format!("{s}/ffn/linear_1"),
+            &format!("{t}.mlp.2"),
+            d,
+            4 * d,
+        )?;
         c.norm(&format!("{s}/ffn/layer_norm"), &format!("{t}.mlp_ln"), d)?;
     }
     c.norm("decoder/layer_norm", "decoder.ln", d)?;

@@ -20,7 +20,9 @@ type Edit = Box<dyn Fn(&mut Vec<Var>)>;
 /// Distinct values per variable, all exact in f16 (multiples of 1/1024 in [-1, 1)), so a
 /// value read back identifies where it came from.
 fn values(seed: usize, n: usize) -> Vec<f32> {
-    (0..n).map(|k| ((seed * 7919 + k * 13) % 2047) as f32 / 1024.0 - 1.0).collect()
+    (0..n)
+        .map(|k| ((seed * 7919 + k * 13) % 2047) as f32 / 1024.0 - 1.0)
+        .collect()
 }
 
 fn model_vars(n_vocab: usize) -> Vec<Var> {
@@ -42,7 +44,10 @@ fn model_vars(n_vocab: usize) -> Vec<Var> {
     add("encoder/conv1/bias".into(), vec![D]);
     add("encoder/conv2/weight".into(), vec![D, D, 3]);
     add("encoder/conv2/bias".into(), vec![D]);
-    add("encoder/position_encodings/encodings".into(), vec![A_CTX, D]);
+    add(
+        "encoder/position_encodings/encodings".into(),
+        vec![A_CTX, D],
+    );
     for i in 0..LAYERS {
         let p = format!("encoder/layer_{i}");
         linear(&mut add, format!("{p}/self_attention/linear_0"), 3 * D, D);
@@ -54,7 +59,10 @@ fn model_vars(n_vocab: usize) -> Vec<Var> {
     }
     norm(&mut add, "encoder/layer_norm".into());
     add("decoder/embeddings/weight".into(), vec![n_vocab, D]);
-    add("decoder/position_encodings/encodings".into(), vec![T_CTX, D]);
+    add(
+        "decoder/position_encodings/encodings".into(),
+        vec![T_CTX, D],
+    );
     for i in 0..LAYERS {
         let p = format!("decoder/layer_{i}");
         linear(&mut add, format!("{p}/self_attention/linear_0"), 3 * D, D);
@@ -99,10 +107,21 @@ fn fixture(vars: &[Var], vocab: &str) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let ct2 = dir.path().join("ct2");
     std::fs::create_dir(&ct2).expect("mkdir");
-    std::fs::write(ct2.join("model.bin"), ct2::write(vars, &[("decoder/projection/weight", "decoder/embeddings/weight")])).expect("write model");
+    std::fs::write(
+        ct2.join("model.bin"),
+        ct2::write(
+            vars,
+            &[("decoder/projection/weight", "decoder/embeddings/weight")],
+        ),
+    )
+    .expect("write model");
     std::fs::write(ct2.join("vocabulary.txt"), vocab).expect("write vocab");
     let out = dir.path().join("out").join("ggml-test.bin");
-    Fixture { _dir: dir, ct2, out }
+    Fixture {
+        _dir: dir,
+        ct2,
+        out,
+    }
 }
 
 fn english() -> Fixture {
@@ -110,7 +129,11 @@ fn english() -> Fixture {
 }
 
 fn source<'a>(vars: &'a [Var], name: &str) -> &'a [f32] {
-    &vars.iter().find(|v| v.0 == name).unwrap_or_else(|| panic!("no {name}")).3
+    &vars
+        .iter()
+        .find(|v| v.0 == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .3
 }
 
 #[test]
@@ -122,21 +145,42 @@ fn writes_whisper_cpp_layout() {
 
     assert_eq!(g.magic, ggml::MAGIC);
     assert_eq!(&bytes[..4], b"lmgg", "magic is written little-endian");
-    assert_eq!(g.hparams, [51864, A_CTX as i32, 8, 2, 2, T_CTX as i32, 8, 2, 2, 80, 1]);
+    assert_eq!(
+        g.hparams,
+        [51864, A_CTX as i32, 8, 2, 2, T_CTX as i32, 8, 2, 2, 80, 1]
+    );
     assert_eq!((g.n_mel, g.n_fft), (80, 201));
     assert_eq!(g.filters, mel::filterbank(16000.0, 400, 80));
     assert_eq!(g.vocab.len(), 50256);
-    assert_eq!(&g.vocab[..4], &[b"!".to_vec(), b" the".to_vec(), vec![0xC3, 0xA9], Vec::new()]);
-    assert_eq!((report.vocab, report.n_vocab, report.tensors), (50256, 51864, g.tensors.len()));
+    assert_eq!(
+        &g.vocab[..4],
+        &[
+            b"!".to_vec(),
+            b" the".to_vec(),
+            vec![0xC3, 0xA9],
+            Vec::new()
+        ]
+    );
+    assert_eq!(
+        (report.vocab, report.n_vocab, report.tensors),
+        (50256, 51864, g.tensors.len())
+    );
 
     let names: Vec<&str> = g.tensors.iter().map(|t| t.name.as_str()).collect();
     // conv 4 + pe 1 + encoder 15 per layer + ln_post 2 + embeddings 2 + decoder 24 per layer + ln 2
-    assert_eq!(names.len(), 4 + 1 + 15 * LAYERS + 2 + 2 + 24 * LAYERS + 2, "{names:?}");
+    assert_eq!(
+        names.len(),
+        4 + 1 + 15 * LAYERS + 2 + 2 + 24 * LAYERS + 2,
+        "{names:?}"
+    );
     let mut unique = names.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), names.len(), "duplicate tensor names");
-    assert!(!names.iter().any(|n| n.contains("key.bias")), "whisper.cpp has no key bias");
+    assert!(
+        !names.iter().any(|n| n.contains("key.bias")),
+        "whisper.cpp has no key bias"
+    );
     for want in [
         "encoder.blocks.1.attn.query.bias",
         "encoder.blocks.1.mlp_ln.weight",
@@ -149,7 +193,12 @@ fn writes_whisper_cpp_layout() {
         assert!(names.contains(&want), "missing {want}");
     }
 
-    let t = |name: &str| g.tensors.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no tensor {name}"));
+    let t = |name: &str| {
+        g.tensors
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no tensor {name}"))
+    };
     // (name, ggml dims innermost first, type)
     for (name, ne, ttype) in [
         ("encoder.conv1.weight", vec![3, 80, 8], 1),
@@ -175,21 +224,49 @@ fn writes_whisper_cpp_layout() {
     let qkv_w = source(&vars, "encoder/layer_1/self_attention/linear_0/weight");
     let qkv_b = source(&vars, "encoder/layer_1/self_attention/linear_0/bias");
     for (i, part) in ["query", "key", "value"].iter().enumerate() {
-        assert_eq!(t(&format!("encoder.blocks.1.attn.{part}.weight")).data, qkv_w[i * D * D..(i + 1) * D * D], "{part}");
+        assert_eq!(
+            t(&format!("encoder.blocks.1.attn.{part}.weight")).data,
+            qkv_w[i * D * D..(i + 1) * D * D],
+            "{part}"
+        );
     }
     assert_eq!(t("encoder.blocks.1.attn.query.bias").data, qkv_b[..D]);
     assert_eq!(t("encoder.blocks.1.attn.value.bias").data, qkv_b[2 * D..]);
     let kv_w = source(&vars, "decoder/layer_0/attention/linear_1/weight");
     let kv_b = source(&vars, "decoder/layer_0/attention/linear_1/bias");
-    assert_eq!(t("decoder.blocks.0.cross_attn.key.weight").data, kv_w[..D * D]);
-    assert_eq!(t("decoder.blocks.0.cross_attn.value.weight").data, kv_w[D * D..]);
+    assert_eq!(
+        t("decoder.blocks.0.cross_attn.key.weight").data,
+        kv_w[..D * D]
+    );
+    assert_eq!(
+        t("decoder.blocks.0.cross_attn.value.weight").data,
+        kv_w[D * D..]
+    );
     assert_eq!(t("decoder.blocks.0.cross_attn.value.bias").data, kv_b[D..]);
-    assert_eq!(t("decoder.blocks.0.cross_attn.query.weight").data, source(&vars, "decoder/layer_0/attention/linear_0/weight"));
-    assert_eq!(t("decoder.blocks.1.cross_attn.out.bias").data, source(&vars, "decoder/layer_1/attention/linear_2/bias"));
-    assert_eq!(t("encoder.ln_post.weight").data, source(&vars, "encoder/layer_norm/gamma"));
-    assert_eq!(t("decoder.ln.bias").data, source(&vars, "decoder/layer_norm/beta"));
-    assert_eq!(t("encoder.conv1.weight").data, source(&vars, "encoder/conv1/weight"));
-    assert_eq!(t("decoder.token_embedding.weight").data, source(&vars, "decoder/embeddings/weight"));
+    assert_eq!(
+        t("decoder.blocks.0.cross_attn.query.weight").data,
+        source(&vars, "decoder/layer_0/attention/linear_0/weight")
+    );
+    assert_eq!(
+        t("decoder.blocks.1.cross_attn.out.bias").data,
+        source(&vars, "decoder/layer_1/attention/linear_2/bias")
+    );
+    assert_eq!(
+        t("encoder.ln_post.weight").data,
+        source(&vars, "encoder/layer_norm/gamma")
+    );
+    assert_eq!(
+        t("decoder.ln.bias").data,
+        source(&vars, "decoder/layer_norm/beta")
+    );
+    assert_eq!(
+        t("encoder.conv1.weight").data,
+        source(&vars, "encoder/conv1/weight")
+    );
+    assert_eq!(
+        t("decoder.token_embedding.weight").data,
+        source(&vars, "decoder/embeddings/weight")
+    );
 }
 
 #[test]
@@ -203,7 +280,11 @@ fn output_is_deterministic_and_hashed() {
     assert_eq!(a.sha256, hex::encode(Sha256::digest(&first)));
     // Nothing but the output is left beside it.
     let dir = f.out.parent().expect("parent");
-    let entries: Vec<_> = std::fs::read_dir(dir).expect("read dir").flatten().map(|e| e.file_name()).collect();
+    let entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(entries, vec![f.out.file_name().expect("name").to_owned()]);
 }
 
@@ -216,7 +297,10 @@ fn multilingual_vocabulary_sizes_shift_end_of_text() {
     assert!(r.to_string().contains("multilingual"), "{r}");
     let f = fixture(&vars, &vocabulary(51865, 50256));
     let e = import(&f.ct2, &f.out).unwrap_err().to_string();
-    assert!(e.contains("vocabulary.txt") && e.contains("expects 50257"), "{e}");
+    assert!(
+        e.contains("vocabulary.txt") && e.contains("expects 50257"),
+        "{e}"
+    );
 }
 
 fn format_error(f: &Fixture) -> (String, String) {
@@ -253,7 +337,11 @@ fn truncated_or_garbage_model_is_a_format_error() {
         let (path, message) = format_error(&f);
         assert!(path.ends_with("model.bin"), "{path}: {message}");
     }
-    std::fs::write(f.ct2.join("model.bin"), b"PK\x03\x04 this is a zip, not a model").expect("write");
+    std::fs::write(
+        f.ct2.join("model.bin"),
+        b"PK\x03\x04 this is a zip, not a model",
+    )
+    .expect("write");
     let (path, _) = format_error(&f);
     assert!(path.ends_with("model.bin"));
 }
@@ -262,11 +350,20 @@ fn truncated_or_garbage_model_is_a_format_error() {
 fn bad_models_name_the_problem() {
     let vocab = vocabulary(51864, 50256);
     let cases: Vec<(Edit, &str)> = vec![
-        (Box::new(|v| v.retain(|x| x.0 != "decoder/layer_1/ffn/layer_norm/beta")), "missing variable decoder/layer_1/ffn/layer_norm/beta"),
-        (Box::new(|v| v.retain(|x| x.0 != "encoder/conv1/weight")), "missing variable encoder/conv1/weight"),
+        (
+            Box::new(|v| v.retain(|x| x.0 != "decoder/layer_1/ffn/layer_norm/beta")),
+            "missing variable decoder/layer_1/ffn/layer_norm/beta",
+        ),
+        (
+            Box::new(|v| v.retain(|x| x.0 != "encoder/conv1/weight")),
+            "missing variable encoder/conv1/weight",
+        ),
         (
             Box::new(|v| {
-                let x = v.iter_mut().find(|x| x.0 == "encoder/layer_0/ffn/linear_0/weight").expect("var");
+                let x = v
+                    .iter_mut()
+                    .find(|x| x.0 == "encoder/layer_0/ffn/linear_0/weight")
+                    .expect("var");
                 x.1 = vec![3 * D, D];
                 x.3.truncate(3 * D * D);
             }),
@@ -274,7 +371,10 @@ fn bad_models_name_the_problem() {
         ),
         (
             Box::new(|v| {
-                let x = v.iter_mut().find(|x| x.0 == "decoder/layer_0/self_attention/linear_1/weight").expect("var");
+                let x = v
+                    .iter_mut()
+                    .find(|x| x.0 == "decoder/layer_0/self_attention/linear_1/weight")
+                    .expect("var");
                 x.2 = DType::I8;
                 x.3.iter_mut().for_each(|y| *y = 1.0);
             }),
@@ -282,7 +382,10 @@ fn bad_models_name_the_problem() {
         ),
         (
             Box::new(|v| {
-                let x = v.iter_mut().find(|x| x.0 == "encoder/num_heads").expect("var");
+                let x = v
+                    .iter_mut()
+                    .find(|x| x.0 == "encoder/num_heads")
+                    .expect("var");
                 x.3 = vec![3.0];
             }),
             "does not divide",
@@ -303,10 +406,16 @@ fn vocabulary_must_match_the_model() {
     let vars = model_vars(51864);
     let f = fixture(&vars, &vocabulary(51863, 50256));
     let (path, message) = format_error(&f);
-    assert!(path.ends_with("vocabulary.txt") && message.contains("51864 rows"), "{path}: {message}");
+    assert!(
+        path.ends_with("vocabulary.txt") && message.contains("51864 rows"),
+        "{path}: {message}"
+    );
     let f = fixture(&vars, "a\nb\n");
     let (path, message) = format_error(&f);
-    assert!(path.ends_with("vocabulary.txt") && message.contains("endoftext"), "{path}: {message}");
+    assert!(
+        path.ends_with("vocabulary.txt") && message.contains("endoftext"),
+        "{path}: {message}"
+    );
 }
 
 #[test]

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 /// GPT-2's `bytes_to_unicode` table: bytes that are printable Latin-1 stand for themselves,
 /// the other 68 take U+0100 onwards in byte order.
 fn byte_to_char() -> [char; 256] {
-    let printable = |b: u32| (0x21..=0x7E).contains(&b) || (0xA1..=0xAC).contains(&b) || (0xAE..=0xFF).contains(&b);
+    let printable = |b: u32| {
+        (0x21..=0x7E).contains(&b) || (0xA1..=0xAC).contains(&b) || (0xAE..=0xFF).contains(&b)
+    };
     let mut table = ['\0'; 256];
     let mut next = 0x100;
     for (b, slot) in table.iter_mut().enumerate() {
@@ -25,7 +27,11 @@ fn byte_to_char() -> [char; 256] {
 
 /// The inverse table, from a vocabulary character to its byte.
 pub fn char_to_byte() -> HashMap<char, u8> {
-    byte_to_char().iter().enumerate().map(|(b, c)| (*c, b as u8)).collect()
+    byte_to_char()
+        .iter()
+        .enumerate()
+        .map(|(b, c)| (*c, b as u8))
+        .collect()
 }
 
 /// One vocabulary line as token bytes; None if a character is outside the table.
@@ -48,14 +54,28 @@ pub struct Vocabulary {
 pub fn parse(text: &str) -> Result<Vocabulary, String> {
     let table = char_to_byte();
     let body = text.strip_suffix('\n').unwrap_or(text);
-    let lines: Vec<&str> = if body.is_empty() { Vec::new() } else { body.split('\n').collect() };
-    let eot = lines.iter().position(|l| *l == "<|endoftext|>").ok_or("no <|endoftext|> token")?;
+    let lines: Vec<&str> = if body.is_empty() {
+        Vec::new()
+    } else {
+        body.split('\n').collect()
+    };
+    let eot = lines
+        .iter()
+        .position(|l| *l == "<|endoftext|>")
+        .ok_or("no <|endoftext|> token")?;
     let regular = lines[..eot]
         .iter()
         .enumerate()
-        .map(|(i, l)| token_bytes(l, &table).ok_or_else(|| format!("token {i} ({l:?}) has a character outside GPT-2's byte table")))
+        .map(|(i, l)| {
+            token_bytes(l, &table).ok_or_else(|| {
+                format!("token {i} ({l:?}) has a character outside GPT-2's byte table")
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Vocabulary { regular, total: lines.len() })
+    Ok(Vocabulary {
+        regular,
+        total: lines.len(),
+    })
 }
 
 #[cfg(test)]
@@ -91,7 +111,10 @@ mod tests {
     #[test]
     fn regular_tokens_stop_at_end_of_text() {
         let v = parse("!\nĠthe\n\nĊ\n<|endoftext|>\n<|startoftranscript|>\n").expect("valid");
-        assert_eq!(v.regular, vec![b"!".to_vec(), b" the".to_vec(), Vec::new(), b"\n".to_vec()]);
+        assert_eq!(
+            v.regular,
+            vec![b"!".to_vec(), b" the".to_vec(), Vec::new(), b"\n".to_vec()]
+        );
         assert_eq!(v.total, 6);
         assert!(parse("a\nb").is_err());
         assert!(parse("").is_err());
