@@ -156,7 +156,8 @@ pub fn analyse(
     // What whisper could not transcribe without looping is muted whole: unknown speech in a
     // call is treated like a number nobody could place.
     for (c, (start, end)) in unreliable {
-        tracing::warn!(file = %p, channel = c, start_ms = start.0, end_ms = end.0, "transcript unreliable (repetition loop): muting the stretch");
+        let why = "transcript unreliable (repetition loop): muting the stretch";
+        tracing::warn!(file = %p, channel = c, start_ms = start.0, end_ms = end.0, "{why}");
         findings.push(Finding {
             kind: Kind::Number,
             channel: Some(c),

@@ -282,7 +282,7 @@ mod tests {
         fs::write(inp.join("noext"), b"fLaC").unwrap();
         fs::write(inp.join("notes.txt"), b"hello").unwrap();
         fs::write(inp.join(".hidden.wav"), b"RIFF").unwrap();
-        let found = discover(&[inp.clone()], &d.path().join("out"), false).unwrap();
+        let found = discover(std::slice::from_ref(&inp), &d.path().join("out"), false).unwrap();
         let rels: Vec<_> = found
             .iter()
             .map(|i| i.rel.to_string_lossy().into_owned())

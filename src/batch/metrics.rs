@@ -21,9 +21,18 @@ pub struct RunMetrics {
 
 const LAST_SUCCESS: &str = "callredact_last_success_timestamp_seconds";
 
+/// One metric's HELP and TYPE lines.
+fn header(s: &mut String, name: &str, help: &str) {
+    let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} gauge");
+}
+
 pub fn render(m: &RunMetrics, previous_success: Option<i64>) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# HELP callredact_files Recordings in the last run, by outcome.\n# TYPE callredact_files gauge");
+    header(
+        &mut s,
+        "callredact_files",
+        "Recordings in the last run, by outcome.",
+    );
     for (status, n) in [
         ("redacted", m.redacted),
         ("skipped", m.skipped),
@@ -32,14 +41,31 @@ pub fn render(m: &RunMetrics, previous_success: Option<i64>) -> String {
     ] {
         let _ = writeln!(s, "callredact_files{{status=\"{status}\"}} {n}");
     }
-    let _ = writeln!(s, "# HELP callredact_audio_seconds Audio redacted in the last run.\n# TYPE callredact_audio_seconds gauge\ncallredact_audio_seconds {:.3}", m.audio_seconds);
-    let _ = writeln!(s, "# HELP callredact_muted_seconds Audio muted in the last run, by kind of finding.\n# TYPE callredact_muted_seconds gauge");
+    header(
+        &mut s,
+        "callredact_audio_seconds",
+        "Audio redacted in the last run.",
+    );
+    let _ = writeln!(s, "callredact_audio_seconds {:.3}", m.audio_seconds);
+    let help = "Audio muted in the last run, by kind of finding.";
+    header(&mut s, "callredact_muted_seconds", help);
     for (k, v) in &m.muted_seconds_by_kind {
         let _ = writeln!(s, "callredact_muted_seconds{{kind=\"{k}\"}} {v:.3}");
     }
-    let _ = writeln!(s, "# HELP callredact_run_duration_seconds Wall time of the last run.\n# TYPE callredact_run_duration_seconds gauge\ncallredact_run_duration_seconds {:.3}", m.duration_seconds);
+    header(
+        &mut s,
+        "callredact_run_duration_seconds",
+        "Wall time of the last run.",
+    );
+    let _ = writeln!(
+        s,
+        "callredact_run_duration_seconds {:.3}",
+        m.duration_seconds
+    );
     if let Some(t) = m.success_at.or(previous_success) {
-        let _ = writeln!(s, "# HELP {LAST_SUCCESS} End of the last run in which no recording failed.\n# TYPE {LAST_SUCCESS} gauge\n{LAST_SUCCESS} {t}");
+        let help = "End of the last run in which no recording failed.";
+        header(&mut s, LAST_SUCCESS, help);
+        let _ = writeln!(s, "{LAST_SUCCESS} {t}");
     }
     s
 }

@@ -199,7 +199,7 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
                         *a / 60.0,
                         rate
                     ));
-                    log_outcome(&rec);
+                    log_outcome(rec);
                 }
                 bar.inc(1);
                 (input.clone(), r, skipped)
@@ -293,7 +293,8 @@ fn log_outcome(rec: &Receipt) {
             "done"
         ),
         Status::Failed => {
-            tracing::error!(file = %f.input_path, status = "failed", error = f.error.as_deref().unwrap_or(""), "failed")
+            let error = f.error.as_deref().unwrap_or("");
+            tracing::error!(file = %f.input_path, status = "failed", error, "failed")
         }
     }
 }

@@ -15,7 +15,8 @@ const LATE_START_MS: u64 = 700;
 const MIN_WORD_MS: u64 = 80;
 
 /// The call with every word's end cut to where its voiced stretch ends, and a word placed in
-/// the pause after its stretch moved back to that stretch's end. Unchanged, and not copied, when there is no voice activity to go by.
+/// the pause after its stretch moved back to that stretch's end. Unchanged, and not copied,
+/// when there is no voice activity to go by.
 pub(crate) fn clamp_word_ends<'a>(
     call: &'a CallTranscript,
     voiced: &[Voiced],
