@@ -5,8 +5,8 @@
 //!
 //! cargo run --release --example capture -- models/ggml-tiny.en.bin samples/*.wav ...
 use callredact::asr::transcribe::Model;
-use callredact::audio::decode::decode;
-use callredact::audio::vad::voiced_regions;
+use callredact::pipeline::{analyse, open_and_listen, Stage};
+use callredact::policy::Policy;
 use std::path::Path;
 use std::sync::{atomic::AtomicBool, Arc};
 
@@ -14,30 +14,33 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let model = Model::load(Path::new(&args[0])).expect("model");
     let stop = Arc::new(AtomicBool::new(false));
+    let policy = Policy::builtin();
     for file in &args[1..] {
         let path = Path::new(file);
-        let d = decode(path).unwrap_or_else(|e| panic!("{e}"));
-        let n = d.channels.len();
+        // The shipped pipeline's own stages, so a capture is what `callredact run` hears.
+        let mut times = Default::default();
+        let stage = std::cell::Cell::new(Stage::Decode);
+        let (rec, voiced) = open_and_listen(file, path, &policy, None, &mut times, &stage)
+            .unwrap_or_else(|e| panic!("{}", e.cause));
+        let a = analyse(file, &rec, voiced, &model, &policy, 2, &stop, &mut times)
+            .unwrap_or_else(|e| panic!("{}", e.cause));
+        let n = a.call.channels.len();
         let mut channels = Vec::new();
         let mut voiced = Vec::new();
-        for (c, s) in d.channels.iter().enumerate() {
-            let regions = voiced_regions(s, d.spec.sample_rate);
-            let words = model
-                .transcribe(s, d.spec.sample_rate, &regions, 2, &stop)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .words;
+        for (c, ch) in a.call.channels.iter().enumerate() {
             let role = match (n, c) {
                 (2, 0) => "agent",
                 (2, 1) => "customer",
                 _ => "mixed",
             };
-            let words: Vec<_> = words
+            let words: Vec<_> = ch
+                .words
                 .iter()
                 .map(|w| serde_json::json!([w.text, w.start.0, w.end.0]))
                 .collect();
             channels.push(serde_json::json!({"channel": c, "role": role, "words": words}));
             voiced.extend(
-                regions
+                a.voiced[c]
                     .iter()
                     .map(|r| serde_json::json!([c, r.start.0, r.end.0])),
             );

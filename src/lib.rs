@@ -12,6 +12,7 @@ pub mod asr;
 pub mod audio;
 pub mod batch;
 pub mod detect;
+pub mod names;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;

@@ -6,7 +6,7 @@
 
 use anyhow::Context;
 use callredact::audio::encode::LossyAs;
-use callredact::batch::discover::Shard;
+use callredact::batch::discover::{Root, Shard};
 use callredact::batch::{self, Options};
 use callredact::policy::{Policy, DEFAULT_POLICY_TOML};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -14,8 +14,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-const DEFAULT_MODEL: &str = "models/ggml-tiny.en.bin";
 
 #[derive(Parser)]
 #[command(
@@ -47,8 +45,9 @@ enum Command {
     /// Show what would be muted in one recording, and why (values masked), without writing.
     Inspect {
         file: PathBuf,
-        #[arg(long, default_value = DEFAULT_MODEL)]
-        model: PathBuf,
+        /// A whisper.cpp ggml model file (default: see `run --help`).
+        #[arg(long)]
+        model: Option<PathBuf>,
         #[arg(long)]
         policy: Option<PathBuf>,
         #[arg(long, default_value_t = default_threads())]
@@ -65,15 +64,17 @@ enum Command {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// Files or folders of recordings. Folders are walked recursively.
-    #[arg(required = true)]
-    inputs: Vec<PathBuf>,
+    /// Files or folders of recordings, walked recursively. Outputs keep each one's label: a
+    /// folder's own name, a file's folder's name, or LABEL=PATH to choose it.
+    #[arg(required = true, value_parser = parse_root)]
+    inputs: Vec<Root>,
     /// Output folder: redacted/, transcripts/ and audit/ are created inside it.
     #[arg(short, long)]
     out: PathBuf,
-    /// A whisper.cpp ggml model file.
-    #[arg(long, default_value = DEFAULT_MODEL)]
-    model: PathBuf,
+    /// A whisper.cpp ggml model file. Default: $CALLREDACT_MODEL, then
+    /// ~/.local/share/callredact/models/ggml-tiny.en.bin, then the checkout's models/.
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// Policy file (TOML); the built-in default when absent.
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -116,6 +117,10 @@ enum ModelCommand {
     },
 }
 
+fn parse_root(arg: &str) -> Result<Root, String> {
+    Root::parse(arg).map_err(|e| e.to_string())
+}
+
 fn default_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -135,6 +140,15 @@ fn main() -> ExitCode {
         }
     };
     init_logging(cli.log_format, cli.verbose);
+    // A panic is caught per recording and recorded as its failure; this hook only keeps it to
+    // one log line (no backtrace on stderr between the batch's lines).
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(at = %at, "panic: {}", panic_text(info.payload()));
+    }));
     match try_main(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -142,6 +156,14 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 fn init_logging(format: LogFormat, verbose: u8) {
@@ -195,6 +217,7 @@ fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = load_policy(&args.policy)?;
     batch::check_out_dir(&args.out).map_err(anyhow::Error::msg)?;
+    let model = callredact::asr::locate::model_path(args.model.as_deref())?;
     let cores = default_threads();
     // Whisper scales sub-linearly with threads, so on a many-core box several recordings at
     // once beat one recording on every core; two threads each is the measured sweet spot.
@@ -207,6 +230,8 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         // outputs, write the audit for what finished, exit 1. A second signal kills at once.
         let _ = ctrlc::set_handler(move || {
             if stop.swap(true, Ordering::SeqCst) {
+                // Exiting at once skips every Drop: take the half-written temp files first.
+                callredact::batch::fsio::remove_staging();
                 std::process::exit(130);
             }
             eprintln!("callredact: stopping: finishing the audit for completed recordings");
@@ -215,7 +240,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let opts = Options {
         inputs: args.inputs,
         out: args.out,
-        model_path: args.model,
+        model_path: model,
         policy,
         jobs,
         threads_per_job: threads,
@@ -246,35 +271,40 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// Shows findings by kind, channel, time and rule: never the words themselves.
 fn inspect(
     file: PathBuf,
-    model: PathBuf,
+    model: Option<PathBuf>,
     policy: Option<PathBuf>,
     threads: usize,
 ) -> anyhow::Result<ExitCode> {
+    use callredact::pipeline::{analyse, open_and_listen, Stage};
     let policy = load_policy(&policy)?;
+    let model = callredact::asr::locate::model_path(model.as_deref())?;
     let model = callredact::asr::transcribe::Model::load(&model)?;
-    let decoded = match callredact::audio::decode::decode(&file) {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!("{e}");
-            return Ok(ExitCode::from(1));
-        }
-    };
+    let name = callredact::names::escaped(&file);
     let stop = Arc::new(AtomicBool::new(false));
-    let a = match callredact::pipeline::analyse(&file, &decoded, &model, &policy, threads, &stop) {
-        Ok(a) => a,
+    let mut times = Default::default();
+    let stage = std::cell::Cell::new(Stage::Decode);
+    let found = open_and_listen(&name, &file, &policy, None, &mut times, &stage).and_then(
+        |(rec, voiced)| {
+            analyse(
+                &name, &rec, voiced, &model, &policy, threads, &stop, &mut times,
+            )
+            .map(|a| (rec, a))
+        },
+    );
+    let (rec, a) = match found {
+        Ok(x) => x,
         Err(e) => {
-            tracing::error!("{e}");
+            tracing::error!(stage = e.stage, "{}", e.cause);
             return Ok(ExitCode::from(1));
         }
     };
-    let spec = &decoded.spec;
+    let spec = &rec.spec;
     println!(
-        "{}: {} {} Hz x{} {:.1} s",
-        file.display(),
+        "{name}: {} {} Hz x{} {:.1} s",
         spec.codec,
         spec.sample_rate,
         spec.channels,
-        decoded.frames() as f64 / spec.sample_rate as f64
+        rec.frames() as f64 / spec.sample_rate as f64
     );
     for (c, ch) in a.call.channels.iter().enumerate() {
         let voiced: u64 = a.voiced[c].iter().map(|r| r.end.0 - r.start.0).sum();

@@ -1,24 +1,32 @@
-//! One recording through every stage: decode, prepare, transcribe, detect, plan, redact, write,
-//! and the receipt that records it. Fails closed: a recording that cannot be taken through every
-//! stage gets a failed row and no output, and any earlier output of ours at its path is removed.
+//! One recording through every stage: hash, open, voice activity, transcribe, detect, plan,
+//! write, and the receipt that records it.
+//!
+//! Fails closed, and alone: whatever goes wrong inside one recording's stages (a bad header, a
+//! decoder that panics, a full disk, a file that changes while it is read) gives that
+//! recording a `failed` row naming the file, the stage and the cause, and no output; any
+//! earlier output of ours at its paths is removed, and the batch goes on.
 
 use crate::asr::transcribe::{Model, TranscribeError};
-use crate::audio::decode::{decode, Decoded};
 use crate::audio::encode::{self, LossyAs};
+use crate::audio::recording::Recording;
 use crate::audio::redact::Fill;
-use crate::audio::vad::{voiced_regions, Region};
-use crate::batch::audit::{FileRow, Receipt, RedactionRow, Status, TranscriptRow, SCHEMA_VERSION};
+use crate::audio::vad::{self, Region};
+use crate::batch::audit::{
+    FileRow, Receipt, RedactionRow, StageTimes, Status, TranscriptRow, SCHEMA_VERSION,
+};
 use crate::batch::discover::Input;
-use crate::batch::fsio::{self, AtomicFile};
+use crate::batch::fsio::HashingWriter;
 use crate::batch::state::State;
-use crate::plan::{plan, Layout, Span};
+use crate::names::escaped;
+use crate::plan::{plan, Layout};
 use crate::policy::Policy;
-use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Voiced};
+use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Span, Voiced};
 use crate::units::{frame_to_ms, Frame, Ms};
 use crate::{detect, transcript};
 use sha2::{Digest, Sha256};
+use std::cell::Cell;
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -50,33 +58,69 @@ pub struct RunContext<'a> {
 #[derive(Debug)]
 pub enum Outcome {
     Done(Box<Receipt>),
+    /// Already redacted with the same input, model and policy.
+    Skipped,
     /// Stopped by a signal: nothing written, nothing recorded; the next run does it.
     Interrupted,
 }
 
-#[derive(Debug, thiserror::Error)]
-enum StageError {
-    #[error("{0}")]
-    Decode(#[from] crate::audio::decode::DecodeError),
-    #[error("{path}: {source}")]
-    Transcribe {
-        path: String,
-        source: TranscribeError,
-    },
-    #[error("{path}: {source}")]
-    Encode {
-        path: String,
-        source: encode::EncodeError,
-    },
-    #[error("{path}: {cause}")]
-    Output { path: String, cause: String },
+/// The stages, as the audit's `stage` column names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Input,
+    Decode,
+    Vad,
+    Transcribe,
+    Detect,
+    Write,
 }
 
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Input => "input",
+            Stage::Decode => "decode",
+            Stage::Vad => "vad",
+            Stage::Transcribe => "transcribe",
+            Stage::Detect => "detect",
+            Stage::Write => "write",
+        }
+    }
+}
+
+/// Why a recording failed: the stage, and a cause that names the file (never a word of what
+/// was said in it).
+#[derive(Debug)]
+pub struct Failure {
+    pub stage: &'static str,
+    pub cause: String,
+    /// Stopped by a signal rather than failed.
+    pub interrupted: bool,
+}
+
+impl Failure {
+    fn at(stage: Stage, cause: impl std::fmt::Display) -> Failure {
+        Failure {
+            stage: stage.as_str(),
+            cause: cause.to_string(),
+            interrupted: false,
+        }
+    }
+}
+
+/// The sha256 of a file, answering `stop` between megabytes so a signal during the hashing
+/// of a huge input is honoured within moments.
+pub fn sha256_file(path: &Path, stop: &AtomicBool) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
+        if stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "stopped by a signal",
+            ));
+        }
         let n = f.read(&mut buf)?;
         if n == 0 {
             break;
@@ -86,16 +130,9 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
-/// The output paths for an input, relative to `out`.
-pub fn output_paths(input: &Input, ext: &str) -> (PathBuf, PathBuf) {
-    let audio = Path::new("redacted").join(input.out_rel.with_extension(ext));
-    let text = Path::new("transcripts").join(input.out_rel.with_extension("json"));
-    (audio, text)
-}
-
-/// The pending-marker key for an input: a hash of its relative path.
+/// The pending-marker key for an input: a hash of its name.
 pub fn input_key(input: &Input) -> String {
-    hex::encode(&Sha256::digest(input.rel.to_string_lossy().as_bytes())[..16])
+    hex::encode(&Sha256::digest(input.id.as_bytes())[..16])
 }
 
 /// Everything detection and planning learned about a recording, for `inspect` and the writer.
@@ -106,58 +143,61 @@ pub struct Analysis {
     pub spans: Vec<Span>,
 }
 
-/// Transcribes, detects and plans: the read-only half of the pipeline.
+/// Transcribes, detects and plans: the read-only half of the pipeline. `name` is the file's
+/// escaped name, for errors and warnings; `regions` its channels' voice activity.
+#[allow(clippy::too_many_arguments)]
 pub fn analyse(
-    path: &Path,
-    decoded: &Decoded,
+    name: &str,
+    rec: &Recording,
+    voiced: Vec<Vec<Region>>,
     model: &Model,
     policy: &Policy,
     threads: usize,
     stop: &Arc<AtomicBool>,
-) -> Result<Analysis, String> {
-    let p = path.display().to_string();
-    let n = decoded.channels.len();
+    times: &mut StageTimes,
+) -> Result<Analysis, Failure> {
+    let t = Instant::now();
+    let n = rec.channel_count() as usize;
     let mut call = CallTranscript::default();
-    let mut voiced = Vec::with_capacity(n);
-    let mut voiced_flat = Vec::new();
     let mut unreliable = Vec::new();
-    for (c, samples) in decoded.channels.iter().enumerate() {
-        let rate = decoded.spec.sample_rate;
-        let regions = voiced_regions(samples, rate);
-        let t = model
-            .transcribe(samples, rate, &regions, threads, stop)
-            .map_err(|source| {
-                StageError::Transcribe {
-                    path: p.clone(),
-                    source,
-                }
-                .to_string()
+    for (c, regions) in voiced.iter().enumerate() {
+        let got = model
+            .transcribe(rec.channel(c as u16), regions, threads, stop)
+            .map_err(|e| Failure {
+                interrupted: matches!(e, TranscribeError::Aborted),
+                ..Failure::at(Stage::Transcribe, format!("{name}: channel {c}: {e}"))
             })?;
-        let words = t.words;
-        unreliable.extend(t.unreliable.into_iter().map(|r| (c as u16, r)));
+        unreliable.extend(got.unreliable.into_iter().map(|r| (c as u16, r)));
         let role = match (n, c) {
             (2, 0) => Role::Agent,
             (2, 1) => Role::Customer,
             _ => Role::Mixed,
         };
-        voiced_flat.extend(regions.iter().map(|r| Voiced {
-            channel: c as u16,
-            start: r.start,
-            end: r.end,
-        }));
         call.channels.push(ChannelTranscript {
             channel: c as u16,
             role,
-            words,
+            words: got.words,
         });
-        voiced.push(regions);
     }
+    times.asr_ms += t.elapsed().as_millis() as u64;
+    let t = Instant::now();
+    let voiced_flat: Vec<Voiced> = voiced
+        .iter()
+        .enumerate()
+        .flat_map(|(c, rs)| {
+            rs.iter().map(move |r| Voiced {
+                channel: c as u16,
+                start: r.start,
+                end: r.end,
+            })
+        })
+        .collect();
     let mut findings = detect::detect(&call, &voiced_flat, &policy.detect, policy);
     // What whisper could not transcribe without looping is muted whole: unknown speech in a
     // call is treated like a number nobody could place.
     for (c, (start, end)) in unreliable {
         let why = "transcript unreliable (repetition loop): muting the stretch";
-        tracing::warn!(file = %p, channel = c, start_ms = start.0, end_ms = end.0, "{why}");
+        tracing::warn!(file = %name, channel = c, start_ms = start.0, end_ms = end.0, "{why}");
         findings.push(Finding {
             kind: Kind::Number,
             channel: Some(c),
@@ -171,12 +211,13 @@ pub fn analyse(
     }
     findings.sort_by_key(|f| (f.start, f.channel, f.kind, f.end));
     let layout = Layout {
-        rate: decoded.spec.sample_rate,
-        frames: decoded.frames(),
+        rate: rec.spec.sample_rate,
+        frames: rec.frames(),
         channels: n as u16,
         voiced: &voiced,
     };
     let spans = plan(&findings, &layout, policy);
+    times.detect_ms += t.elapsed().as_millis() as u64;
     Ok(Analysis {
         call,
         voiced,
@@ -185,22 +226,158 @@ pub fn analyse(
     })
 }
 
-/// Takes one recording through the whole pipeline and writes its receipt.
-pub fn process(ctx: &RunContext, input: &Input, input_sha256: &str) -> Outcome {
+/// Opens a recording and runs the voice-activity pass over it, checking that the bytes that
+/// pass read are the bytes that were hashed.
+pub fn open_and_listen(
+    name: &str,
+    path: &Path,
+    policy: &Policy,
+    input_sha256: Option<&str>,
+    times: &mut StageTimes,
+    stage: &Cell<Stage>,
+) -> Result<(Recording, Vec<Vec<Region>>), Failure> {
+    stage.set(Stage::Decode);
+    let t = Instant::now();
+    let rec = Recording::open(path, &policy.limits, input_sha256)
+        .map_err(|e| Failure::at(Stage::Decode, e))?;
+    times.decode_ms += t.elapsed().as_millis() as u64;
+    stage.set(Stage::Vad);
+    let t = Instant::now();
+    let (voiced, scanned) =
+        vad::analyse(&rec).map_err(|e| Failure::at(Stage::Vad, format!("{name}: {e}")))?;
+    if let (Some(expected), Some(got)) = (input_sha256, scanned) {
+        if got != expected {
+            return Err(Failure::at(Stage::Vad, changed(name, expected, &got)));
+        }
+    }
+    times.vad_ms += t.elapsed().as_millis() as u64;
+    Ok((rec, voiced))
+}
+
+fn changed(name: &str, expected: &str, got: &str) -> String {
+    format!(
+        "{name}: the file changed while it was being read (sha256 {expected} before, {got} \
+         now): not publishing audio that may not be what was transcribed"
+    )
+}
+
+/// Takes one recording through the whole pipeline and writes its receipt. `is_done` says
+/// whether a recording with this content hash is already redacted with this model and policy.
+pub fn process(ctx: &RunContext, input: &Input, is_done: &dyn Fn(&str) -> bool) -> Outcome {
     let started = Instant::now();
     let started_at = chrono::Utc::now().timestamp_millis();
     let key = input_key(input);
-    let mut row = FileRow {
-        file_id: hex::encode(
-            &Sha256::digest(
-                format!("{}\0{}\0{}", ctx.run_id, input.rel.display(), input_sha256).as_bytes(),
-            )[..16],
-        ),
+    let name = escaped(&input.path);
+    let mut times = StageTimes::default();
+    let mut row = new_row(ctx, input, started_at);
+
+    let t = Instant::now();
+    let sha = if !input.clashes_with.is_empty() {
+        Err(Failure::at(
+            Stage::Input,
+            format!(
+                "{name}: its output name clashes with {} (the same name, ignoring case and \
+                 extension); rename one of them",
+                input.clashes_with.join(", ")
+            ),
+        ))
+    } else {
+        sha256_file(&input.path, &ctx.stop).map_err(|e| Failure {
+            interrupted: e.kind() == std::io::ErrorKind::Interrupted,
+            ..Failure::at(Stage::Input, format!("{name}: cannot read: {e}"))
+        })
+    };
+    times.hash_ms = t.elapsed().as_millis() as u64;
+    let result = match sha {
+        Ok(sha) => {
+            if !ctx.force && is_done(&sha) {
+                tracing::debug!(file = %input.id, "already redacted with this model and policy");
+                return Outcome::Skipped;
+            }
+            row.input_sha256 = sha;
+            row.file_id = file_id(&ctx.run_id, &input.id, &row.input_sha256);
+            let stage = Cell::new(Stage::Decode);
+            let run = std::panic::AssertUnwindSafe(|| {
+                run_stages(ctx, input, &key, &mut row, &mut times, &stage)
+            });
+            // The last net, not the first: headers are checked before any decoder sees them,
+            // but a panic anywhere in one recording's stages must fail that recording alone.
+            match std::panic::catch_unwind(run) {
+                Ok(r) => r,
+                Err(payload) => Err(Failure {
+                    stage: "panic",
+                    cause: format!(
+                        "{name}: panicked in the {} stage: {}",
+                        stage.get().as_str(),
+                        panic_message(&payload)
+                    ),
+                    interrupted: false,
+                }),
+            }
+        }
+        Err(f) => Err(f),
+    };
+    row.elapsed_ms = started.elapsed().as_millis() as u64;
+    row.timings = times;
+    let receipt = match result {
+        Ok((redactions, transcripts)) => {
+            row.status = Status::Redacted;
+            Receipt {
+                file: row,
+                redactions,
+                transcripts,
+            }
+        }
+        Err(f) if f.interrupted || ctx.stop.load(Ordering::Relaxed) => return Outcome::Interrupted,
+        Err(f) => {
+            // Fail closed: whatever output of ours sits at this recording's paths no longer
+            // matches it, and must not be mistaken for its redacted version. A clash is the
+            // exception: the output there belongs to the other recording.
+            if input.clashes_with.is_empty() {
+                remove_our_outputs(ctx, input, &key);
+            }
+            row.status = Status::Failed;
+            row.stage = Some(f.stage.to_string());
+            row.error = Some(f.cause);
+            row.output_path = None;
+            row.output_sha256 = None;
+            Receipt {
+                file: row,
+                redactions: vec![],
+                transcripts: vec![],
+            }
+        }
+    };
+    if let Err(e) = ctx.state.write_receipt(&receipt) {
+        tracing::error!(file = %input.id, error = %e, "cannot record the result");
+        return Outcome::Interrupted;
+    }
+    if receipt.file.status == Status::Redacted {
+        ctx.state.clear_pending(&key);
+    }
+    Outcome::Done(Box::new(receipt))
+}
+
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+fn file_id(run_id: &str, id: &str, sha: &str) -> String {
+    hex::encode(&Sha256::digest(format!("{run_id}\0{id}\0{sha}").as_bytes())[..16])
+}
+
+fn new_row(ctx: &RunContext, input: &Input, started_at: i64) -> FileRow {
+    FileRow {
+        file_id: file_id(&ctx.run_id, &input.id, ""),
         run_id: ctx.run_id.clone(),
         schema_version: SCHEMA_VERSION,
         shard: ctx.shard.clone(),
-        input_path: input.rel.to_string_lossy().into_owned(),
-        input_sha256: input_sha256.to_string(),
+        input_path: input.id.clone(),
+        input_sha256: String::new(),
         output_path: None,
         output_sha256: None,
         status: Status::Failed,
@@ -220,55 +397,19 @@ pub fn process(ctx: &RunContext, input: &Input, input_sha256: &str) -> Outcome {
         user: ctx.user.clone(),
         started_at,
         elapsed_ms: 0,
-    };
-    let result = run_stages(ctx, input, &key, &mut row);
-    row.elapsed_ms = started.elapsed().as_millis() as u64;
-    let receipt = match result {
-        Ok((redactions, transcripts)) => {
-            row.status = Status::Redacted;
-            Receipt {
-                file: row,
-                redactions,
-                transcripts,
-            }
-        }
-        Err(_) if ctx.stop.load(Ordering::Relaxed) => return Outcome::Interrupted,
-        Err(e) => {
-            // Fail closed: whatever output of ours sits at this recording's paths no longer
-            // matches it, and must not be mistaken for its redacted version.
-            remove_our_outputs(ctx, input, &key);
-            row.status = Status::Failed;
-            row.error = Some(e);
-            row.output_path = None;
-            row.output_sha256 = None;
-            Receipt {
-                file: row,
-                redactions: vec![],
-                transcripts: vec![],
-            }
-        }
-    };
-    if let Err(e) = ctx.state.write_receipt(&receipt) {
-        tracing::error!(file = %input.rel.display(), error = %e, "cannot record the result");
-        return Outcome::Interrupted;
+        stage: None,
+        timings: StageTimes::default(),
     }
-    if receipt.file.status == Status::Redacted {
-        ctx.state.clear_pending(&key);
-    }
-    Outcome::Done(Box::new(receipt))
 }
 
 fn remove_our_outputs(ctx: &RunContext, input: &Input, key: &str) {
-    for ext in ["wav", "flac"] {
-        let (audio, text) = output_paths(input, ext);
-        for rel in [audio, text] {
-            let ours = ctx
-                .our_outputs
-                .contains(&rel.to_string_lossy().into_owned())
-                || ctx.state.is_pending(key);
-            if ours {
-                let _ = std::fs::remove_file(ctx.out.join(&rel));
-            }
+    for rel in [&input.audio_out, &input.text_out] {
+        let ours = ctx
+            .our_outputs
+            .contains(&rel.to_string_lossy().into_owned())
+            || ctx.state.is_pending(key);
+        if ours {
+            let _ = std::fs::remove_file(ctx.out.join(rel));
         }
     }
 }
@@ -280,89 +421,121 @@ fn run_stages(
     input: &Input,
     key: &str,
     row: &mut FileRow,
-) -> Result<Rows, String> {
-    let p = input.path.display().to_string();
-    let mut decoded = decode(&input.path).map_err(|e| e.to_string())?;
-    let spec = decoded.spec.clone();
+    times: &mut StageTimes,
+    stage: &Cell<Stage>,
+) -> Result<Rows, Failure> {
+    let name = escaped(&input.path);
+    let (rec, voiced) = open_and_listen(
+        &name,
+        &input.path,
+        ctx.policy,
+        Some(&row.input_sha256),
+        times,
+        stage,
+    )?;
+    let spec = rec.spec.clone();
     row.codec = Some(spec.codec.clone());
     row.sample_rate = Some(spec.sample_rate);
     row.channels = Some(spec.channels);
-    row.duration_ms = Some(frame_to_ms(Frame(decoded.frames()), spec.sample_rate).0);
+    row.duration_ms = Some(frame_to_ms(Frame(rec.frames()), spec.sample_rate).0);
 
+    stage.set(Stage::Transcribe);
     let analysis = analyse(
-        &input.path,
-        &decoded,
+        &name,
+        &rec,
+        voiced,
         ctx.model,
         ctx.policy,
         ctx.threads,
         &ctx.stop,
+        times,
     )?;
     if ctx.stop.load(Ordering::Relaxed) {
-        return Err("interrupted".into());
+        return Err(Failure {
+            interrupted: true,
+            ..Failure::at(Stage::Transcribe, "interrupted")
+        });
     }
-    let output = encode::choose(&input.path, &decoded, ctx.lossy_as).map_err(|source| {
-        StageError::Encode {
-            path: p.clone(),
-            source,
-        }
-        .to_string()
-    })?;
+    stage.set(Stage::Write);
+    let t = Instant::now();
+    let rows = write_outputs(ctx, input, key, &name, &rec, &analysis, row)?;
+    times.write_ms += t.elapsed().as_millis() as u64;
+    Ok(rows)
+}
+
+/// Writes the redacted audio, then the transcript, each through the staging folder, and
+/// builds the audit rows.
+fn write_outputs(
+    ctx: &RunContext,
+    input: &Input,
+    key: &str,
+    name: &str,
+    rec: &Recording,
+    analysis: &Analysis,
+    row: &mut FileRow,
+) -> Result<Rows, Failure> {
+    let fail = |cause: String| Failure::at(Stage::Write, cause);
+    let output = encode::choose(rec, ctx.lossy_as);
+    if output.extension() != input.extension {
+        return Err(fail(format!(
+            "{name}: decoded as {} but its output was named .{} from its first bytes: \
+             refusing to guess",
+            output.describe(),
+            input.extension
+        )));
+    }
     row.output_format = Some(output.describe());
-    let (audio_rel, text_rel) = output_paths(input, output.extension());
-    let audio_path = ctx.out.join(&audio_rel);
-    let ours = ctx.force
-        || ctx.state.is_pending(key)
-        || ctx
-            .our_outputs
-            .contains(&audio_rel.to_string_lossy().into_owned());
-    if audio_path.exists() && !ours {
-        return Err(StageError::Output {
-            path: audio_path.display().to_string(),
-            cause: "exists and was not written by callredact; pass --force to overwrite".into(),
+    let audio_path = ctx.out.join(&input.audio_out);
+    let text_path = ctx.out.join(&input.text_out);
+    for (rel, path) in [
+        (&input.audio_out, &audio_path),
+        (&input.text_out, &text_path),
+    ] {
+        let ours = ctx.force
+            || ctx.state.is_pending(key)
+            || ctx
+                .our_outputs
+                .contains(&rel.to_string_lossy().into_owned());
+        if std::fs::symlink_metadata(path).is_ok() && !ours {
+            return Err(fail(format!(
+                "{}: exists and was not written by callredact; pass --force to overwrite",
+                escaped(path)
+            )));
         }
-        .to_string());
     }
-    ctx.state.mark_pending(key).map_err(|e| e.to_string())?;
-    // What a run killed while writing this recording left behind.
-    let _ = fsio::sweep_temps_for(&audio_path);
+    ctx.state
+        .mark_pending(key)
+        .map_err(|e| fail(format!("{name}: {e}")))?;
 
-    let fill = Fill::from_policy(ctx.policy, spec.sample_rate);
-    let io = |e: std::io::Error| {
-        StageError::Output {
-            path: audio_path.display().to_string(),
-            cause: e.to_string(),
-        }
-        .to_string()
+    let fill = Fill::from_policy(ctx.policy, rec.spec.sample_rate);
+    let out_err = |e: &dyn std::fmt::Display| fail(format!("{}: {e}", escaped(&audio_path)));
+    let mut file = ctx
+        .state
+        .staging
+        .create(&audio_path)
+        .map_err(|e| out_err(&e))?;
+    let (written, copied) = {
+        let mut w = HashingWriter::new(BufWriter::with_capacity(1 << 20, file.file()));
+        let copied = encode::write(rec, &output, &analysis.spans, &fill, &mut w)
+            .and_then(|c| w.flush().map(|_| c).map_err(Into::into));
+        (w.sha256(), copied)
     };
-    let mut file = AtomicFile::create(&audio_path).map_err(io)?;
-    encode::write(
-        &input.path,
-        &output,
-        &mut decoded,
-        &analysis.spans,
-        &fill,
-        file.file(),
-    )
-    .map_err(|source| {
-        StageError::Encode {
-            path: p.clone(),
-            source,
+    let copied = copied.map_err(|e| out_err(&e))?;
+    // The writer read the input once more as it copied: it must still be the file that was
+    // hashed and transcribed, or the temp file is dropped unpublished.
+    if let Some(got) = copied {
+        if got != row.input_sha256 {
+            return Err(fail(changed(name, &row.input_sha256, &got)));
         }
-        .to_string()
-    })?;
-    drop(decoded);
-    file.commit().map_err(io)?;
-    row.output_path = Some(audio_rel.to_string_lossy().into_owned());
-    row.output_sha256 = Some(sha256_file(&audio_path).map_err(io)?);
+    }
+    file.commit().map_err(|e| out_err(&e))?;
+    row.output_path = Some(input.audio_out.to_string_lossy().into_owned());
+    row.output_sha256 = Some(written);
 
-    // The transcript is written after the audio: an existing transcript never describes audio
-    // that is not on disk.
-    let channels = transcript::redact(
-        &analysis.call,
-        &analysis.findings,
-        &analysis.spans,
-        spec.sample_rate,
-    );
+    // The transcript is written after the audio: an existing transcript never describes
+    // audio that is not on disk.
+    let rate = rec.spec.sample_rate;
+    let channels = transcript::redact(&analysis.call, &analysis.findings, &analysis.spans, rate);
     let json = serde_json::json!({
         "input_path": row.input_path,
         "input_sha256": row.input_sha256,
@@ -373,22 +546,12 @@ fn run_stages(
             "kind": f.kind.as_str(), "channel": f.channel, "start_ms": f.start.0, "end_ms": f.end.0,
         })).collect::<Vec<_>>(),
     });
-    let text_path = ctx.out.join(&text_rel);
-    fsio::write_atomic(
-        &text_path,
-        serde_json::to_string_pretty(&json)
-            .unwrap_or_default()
-            .as_bytes(),
-    )
-    .map_err(|e| {
-        StageError::Output {
-            path: text_path.display().to_string(),
-            cause: e.to_string(),
-        }
-        .to_string()
-    })?;
+    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    ctx.state
+        .staging
+        .write_atomic(&text_path, text.as_bytes())
+        .map_err(|e| fail(format!("{}: {e}", escaped(&text_path))))?;
 
-    let rate = spec.sample_rate;
     row.redacted_ms = frame_to_ms(Frame(crate::plan::muted_frames(&analysis.spans)), rate).0;
     row.findings = analysis.findings.len() as u32;
     let redactions = analysis

@@ -3,25 +3,8 @@
 
 use crate::audio::vad::{snap_end, snap_start, Region};
 use crate::policy::{ChannelPolicy, Policy};
-use crate::types::{Finding, Kind};
+use crate::types::{Finding, Kind, Span};
 use crate::units::{frame_ceil, frame_floor, Frame, Ms};
-
-/// A range of frames to redact, end exclusive, on a set of channels.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Span {
-    pub start: Frame,
-    pub end: Frame,
-    /// Sorted channel indices.
-    pub channels: Vec<u16>,
-    /// The kinds that caused it, sorted, without repeats.
-    pub kinds: Vec<Kind>,
-}
-
-impl Span {
-    pub fn frames(&self) -> u64 {
-        self.end.0 - self.start.0
-    }
-}
 
 /// Everything `plan` needs to know about the recording.
 pub struct Layout<'a> {

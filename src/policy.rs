@@ -1,6 +1,7 @@
 //! The redaction policy: which kinds are found, how spans are padded and muted, and on which
 //! channels. Read from TOML; unknown keys are refused so a typo cannot silently switch a kind off.
 
+use crate::audio::limits::Limits;
 use crate::detect::{DetectConfig, KindFilter};
 use crate::types::Kind;
 use serde::{Deserialize, Serialize};
@@ -98,6 +99,8 @@ pub struct Policy {
     /// Keyed by kind name as in the audit (`CARD_NUMBER`, `EMAIL`, ...). A kind not listed is on.
     pub kinds: BTreeMap<Kind, KindPolicy>,
     pub detect: DetectConfig,
+    /// What a recording may claim before it is refused (duration, channels, rate, memory).
+    pub limits: Limits,
 }
 
 impl Default for Policy {
@@ -107,6 +110,7 @@ impl Default for Policy {
             redact: RedactPolicy::default(),
             kinds: BTreeMap::new(),
             detect: DetectConfig::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -173,6 +177,7 @@ mod tests {
         let p = Policy::builtin();
         assert_eq!(p.version, 1);
         assert!(Kind::ALL.iter().all(|k| p.enabled(*k)));
+        assert_eq!(p.limits, Limits::default());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Redacted transcripts: each channel's words grouped into segments at pauses, with every
 //! finding's words replaced by its `[KIND]` tag.
 
-use crate::plan::Span;
+use crate::types::Span;
 use crate::types::{CallTranscript, Finding, Kind, Role};
 use crate::units::{frame_to_ms, Ms};
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! Plain data passed between pipeline stages: words from transcription, findings from detection.
 
-use crate::units::Ms;
+use crate::units::{Frame, Ms};
 use serde::{Deserialize, Serialize};
 
 /// One recognised word on one channel, with the times whisper gave its tokens.
@@ -148,4 +148,22 @@ pub struct Finding {
     pub rule: String,
     /// The words it covers, for the redacted transcript; None for voiced gaps with no words.
     pub words: Option<WordRange>,
+}
+
+/// A range of frames to redact, end exclusive, on a set of channels: what planning hands the
+/// writers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Span {
+    pub start: Frame,
+    pub end: Frame,
+    /// Sorted channel indices.
+    pub channels: Vec<u16>,
+    /// The kinds that caused it, sorted, without repeats.
+    pub kinds: Vec<Kind>,
+}
+
+impl Span {
+    pub fn frames(&self) -> u64 {
+        self.end.0 - self.start.0
+    }
 }

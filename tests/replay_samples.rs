@@ -11,8 +11,9 @@
 
 use callredact::audio::vad::Region;
 use callredact::detect::eval;
-use callredact::plan::{plan, Layout, Span};
+use callredact::plan::{plan, Layout};
 use callredact::policy::Policy;
+use callredact::types::Span;
 use callredact::units::Ms;
 use std::collections::BTreeMap;
 use std::path::Path;

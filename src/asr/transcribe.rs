@@ -1,6 +1,7 @@
 //! Transcription with whisper.cpp (through whisper-rs): one shared model, one decoding state per
 //! worker, words with times from token timestamps.
 
+use crate::audio::recording::Channel;
 use crate::audio::vad::Region;
 use crate::types::Word;
 use crate::units::{frame_floor, frame_to_ms, from_centis, Frame, Ms};
@@ -20,6 +21,8 @@ pub enum TranscribeError {
     State(String),
     #[error("whisper failed: {0}")]
     Whisper(String),
+    #[error("cannot read the audio: {0}")]
+    Read(String),
     #[error("transcription aborted by a stop signal")]
     Aborted,
 }
@@ -114,13 +117,12 @@ impl Model {
         })
     }
 
-    /// Transcribes one channel at `rate` Hz. `regions` are its voiced stretches; audio outside
+    /// Transcribes one channel. `regions` are its voiced stretches; audio outside
     /// them is not sent to whisper (but see `REGION_MARGIN_MS`). Each chunk is resampled to
     /// 16 kHz on its own, so memory stays one chunk's worth whatever the call's length.
     pub fn transcribe(
         &self,
-        samples: &[f32],
-        rate: u32,
+        audio: Channel<'_>,
         regions: &[Region],
         threads: usize,
         stop: &Arc<AtomicBool>,
@@ -132,7 +134,7 @@ impl Model {
                 .create_state()
                 .map_err(|e| TranscribeError::State(e.to_string()))?,
         };
-        let result = self.transcribe_with(&mut state, samples, rate, regions, threads, stop);
+        let result = self.transcribe_with(&mut state, audio, regions, threads, stop);
         if let Ok(mut pool) = self.states.lock() {
             pool.push(state);
         }
@@ -142,17 +144,16 @@ impl Model {
     fn transcribe_with(
         &self,
         state: &mut WhisperState,
-        samples: &[f32],
-        rate: u32,
+        audio: Channel<'_>,
         regions: &[Region],
         threads: usize,
         stop: &Arc<AtomicBool>,
     ) -> Result<Transcription, TranscribeError> {
-        let total = frame_to_ms(Frame(samples.len() as u64), rate);
+        let total = frame_to_ms(Frame(audio.frames()), audio.rate());
         let mut words = Vec::new();
         let mut unreliable = Vec::new();
         for chunk in plan_chunks(regions, total) {
-            let got = self.decode_chunk(state, &chunk, samples, rate, threads, stop)?;
+            let got = self.decode_chunk(state, &chunk, audio, threads, stop)?;
             if !looping(&got) {
                 words.extend(got);
                 continue;
@@ -173,7 +174,7 @@ impl Model {
                 let part = Chunk {
                     parts: vec![(s, e)],
                 };
-                let again = self.decode_chunk(state, &part, samples, rate, threads, stop)?;
+                let again = self.decode_chunk(state, &part, audio, threads, stop)?;
                 if looping(&again) {
                     unreliable.push((r.start, r.end));
                 } else {
@@ -189,8 +190,7 @@ impl Model {
         &self,
         state: &mut WhisperState,
         chunk: &Chunk,
-        samples: &[f32],
-        rate: u32,
+        audio: Channel<'_>,
         threads: usize,
         stop: &Arc<AtomicBool>,
     ) -> Result<Vec<Word>, TranscribeError> {
@@ -198,7 +198,7 @@ impl Model {
         if stop.load(Ordering::Relaxed) {
             return Err(TranscribeError::Aborted);
         }
-        let audio = chunk.gather(samples, rate)?;
+        let audio = chunk.gather(audio)?;
         if audio.len() < 1600 {
             return Ok(words); // under 0.1 s: nothing whisper can read
         }
@@ -285,12 +285,14 @@ impl Chunk {
 
     /// The chunk's audio at 16 kHz: each part resampled from the source on its own and cut
     /// to exactly its length in 16 kHz samples, so the time map stays exact.
-    fn gather(&self, samples: &[f32], rate: u32) -> Result<Vec<f32>, TranscribeError> {
+    fn gather(&self, audio: Channel<'_>) -> Result<Vec<f32>, TranscribeError> {
+        let rate = audio.rate();
         let mut out = Vec::new();
         for (s, e) in &self.parts {
-            let a = (frame_floor(*s, rate).0 as usize).min(samples.len());
-            let b = (frame_floor(*e, rate).0 as usize).min(samples.len());
-            let mut x = crate::audio::resample::to_16k(&samples[a..b], rate)
+            let part = audio
+                .read(frame_floor(*s, rate).0, frame_floor(*e, rate).0)
+                .map_err(|e| TranscribeError::Read(e.to_string()))?;
+            let mut x = crate::audio::resample::to_16k(&part, rate)
                 .map_err(|e| TranscribeError::Whisper(e.to_string()))?;
             x.resize(((e.0 - s.0) * 16) as usize, 0.0);
             out.extend_from_slice(&x);

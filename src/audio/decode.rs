@@ -1,8 +1,15 @@
-//! Decoding: any supported container/codec to per-channel f32 at the native rate, with the
-//! source's spec kept so the output can be written in the same encoding.
+//! Decoding the formats this project does not parse itself (FLAC, MP3, Ogg Vorbis, M4A/AAC,
+//! ADPCM in WAV) with symphonia, into per-channel f32 in memory. The file's bytes are read once
+//! and hashed, and symphonia decodes those same bytes: what is transcribed is what was hashed.
+//!
+//! symphonia is a parser of untrusted input and has panicked on hostile headers (a WAV `fmt `
+//! chunk saying 0 Hz divides by zero in `TimeBase::new`). Headers are checked here before it
+//! sees them where we can read them (FLAC's STREAMINFO; WAV goes through `wav::parse` first),
+//! its track parameters are checked before a decoder is made, and any panic left is caught and
+//! becomes a decode error for that one file.
 
-use std::fs::File;
-use std::path::Path;
+use super::limits::Limits;
+use std::io::Cursor;
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL};
 use symphonia::core::errors::Error as SymError;
@@ -13,7 +20,7 @@ use symphonia::core::probe::Hint;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("{path}: cannot open: {source}")]
+    #[error("{path}: cannot read: {source}")]
     Open {
         path: String,
         source: std::io::Error,
@@ -32,12 +39,23 @@ pub enum DecodeError {
     },
     #[error("{path}: no audio samples")]
     Empty { path: String },
+    #[error("{path}: over the policy's limits: {cause}")]
+    Limit { path: String, cause: String },
+    #[error(
+        "{path}: the file changed while it was being read (sha256 {expected} before, {got} now): \
+         not redacting audio that may not be what was hashed"
+    )]
+    Changed {
+        path: String,
+        expected: String,
+        got: String,
+    },
 }
 
 /// What the input was, as far as the output writer needs to know.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceSpec {
-    /// Short codec name from symphonia, e.g. "pcm_s16le", "pcm_mulaw", "flac", "mp3".
+    /// Short codec name, e.g. "pcm_s16le", "pcm_mulaw", "flac", "mp3", "adpcm_ima_wav".
     pub codec: String,
     pub sample_rate: u32,
     pub channels: u16,
@@ -50,7 +68,7 @@ impl SourceSpec {
         matches!(
             self.codec.as_str(),
             "mp3" | "mp2" | "mp1" | "aac" | "vorbis" | "opus"
-        )
+        ) || self.codec.starts_with("adpcm")
     }
 }
 
@@ -67,14 +85,77 @@ impl Decoded {
     }
 }
 
-/// Decodes `path` completely. Any decode error fails the file: skipping a bad packet would shift
-/// every later time and leave the mutes in the wrong place.
-pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
-    let p = || path.display().to_string();
-    let file = File::open(path).map_err(|source| DecodeError::Open { path: p(), source })?;
-    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+/// Checks a FLAC stream's STREAMINFO before symphonia reads it: rate, channels, bits and the
+/// declared length against the limits. `bytes` starts with "fLaC".
+pub fn check_flac_header(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    // "fLaC", then a metadata block header (1 byte type, 3 bytes length) that must be
+    // STREAMINFO (type 0, 34 bytes): min/max block (2+2), min/max frame (3+3), then 20 bits of
+    // rate, 3 of channels-1, 5 of bits-1 and 36 of total samples.
+    if bytes.len() < 42 || bytes[4] & 0x7F != 0 {
+        return Err("FLAC stream without a STREAMINFO block".into());
+    }
+    let si = &bytes[8..42];
+    let rate = (si[10] as u32) << 12 | (si[11] as u32) << 4 | (si[12] as u32) >> 4;
+    let channels = ((si[12] >> 1) & 0x07) as u16 + 1;
+    let bits = (((si[12] & 1) << 4) | (si[13] >> 4)) as u32 + 1;
+    let total = ((si[13] & 0x0F) as u64) << 32
+        | u32::from_be_bytes([si[14], si[15], si[16], si[17]]) as u64;
+    if rate == 0 {
+        return Err("FLAC sample rate 0 Hz".into());
+    }
+    if !(4..=32).contains(&bits) {
+        return Err(format!("FLAC with {bits} bits per sample"));
+    }
+    limits.check_format(rate, channels)?;
+    // 0 means "unknown"; the decode loop enforces the limit as it goes.
+    if total > 0 {
+        limits.check_duration(total, rate)?;
+        limits.check_memory(total, channels)?;
+    }
+    Ok(())
+}
+
+/// Decodes `bytes` (the whole file, read once) completely. Any decode error fails the file:
+/// skipping a bad packet would shift every later time and leave the mutes in the wrong place.
+/// `ext` is the file's extension, a hint for the probe; `path` only names the file in errors.
+pub fn decode_bytes(
+    bytes: Vec<u8>,
+    ext: Option<&str>,
+    path: &str,
+    limits: &Limits,
+) -> Result<Decoded, DecodeError> {
+    let run = std::panic::AssertUnwindSafe(|| decode_inner(bytes, ext, path, limits));
+    match std::panic::catch_unwind(run) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(DecodeError::Corrupt {
+                path: path.to_string(),
+                cause: format!("the decoder panicked ({what})"),
+            })
+        }
+    }
+}
+
+fn decode_inner(
+    bytes: Vec<u8>,
+    ext: Option<&str>,
+    path: &str,
+    limits: &Limits,
+) -> Result<Decoded, DecodeError> {
+    let p = || path.to_string();
+    let limit = |cause: String| DecodeError::Limit { path: p(), cause };
+    if bytes.starts_with(b"fLaC") {
+        check_flac_header(&bytes, limits)
+            .map_err(|cause| DecodeError::Corrupt { path: p(), cause })?;
+    }
+    let mss = MediaSourceStream::new(Box::new(Cursor::new(bytes)), Default::default());
     let mut hint = Hint::new();
-    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+    if let Some(ext) = ext {
         hint.with_extension(ext);
     }
     // Gapless trims encoder delay and padding, so MP3/AAC outputs keep the input's length.
@@ -99,6 +180,14 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
         })?
         .clone();
     let params = &track.codec_params;
+    if let Some(rate) = params.sample_rate {
+        let channels = params.channels.map(|c| c.count() as u16).unwrap_or(1);
+        limits.check_format(rate, channels).map_err(limit)?;
+        if let Some(n) = params.n_frames {
+            limits.check_duration(n, rate).map_err(limit)?;
+            limits.check_memory(n, channels).map_err(limit)?;
+        }
+    }
     let registry = symphonia::default::get_codecs();
     let codec = registry
         .get_codec(params.codec)
@@ -144,6 +233,13 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
         let spec = *decoded.spec();
         let n_ch = spec.channels.count();
         if channels.is_empty() {
+            if spec.rate == 0 || n_ch == 0 {
+                return Err(DecodeError::Corrupt {
+                    path: p(),
+                    cause: format!("{n_ch} channels at {} Hz", spec.rate),
+                });
+            }
+            limits.check_format(spec.rate, n_ch as u16).map_err(limit)?;
             channels = vec![Vec::new(); n_ch];
             sample_rate = Some(spec.rate);
         } else if channels.len() != n_ch {
@@ -164,6 +260,11 @@ pub fn decode(path: &Path) -> Result<Decoded, DecodeError> {
         for (i, s) in sb.samples().iter().enumerate() {
             channels[i % n_ch].push(*s);
         }
+        // A stream that never says how long it is is held to the limits as it decodes, so a
+        // hostile or endless file cannot take all memory.
+        let got = channels[0].len() as u64;
+        limits.check_duration(got, spec.rate).map_err(limit)?;
+        limits.check_memory(got, n_ch as u16).map_err(limit)?;
     }
 
     let got = channels.first().map(|c| c.len() as u64).unwrap_or(0);

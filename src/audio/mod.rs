@@ -3,6 +3,8 @@
 
 pub mod decode;
 pub mod encode;
+pub mod limits;
+pub mod recording;
 pub mod redact;
 pub mod resample;
 pub mod vad;

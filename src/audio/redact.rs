@@ -1,8 +1,8 @@
 //! Redaction: the gain each sample gets (1 outside spans, 0 inside, short ramps at the edges)
 //! and, in tone mode, the tone that replaces the speech.
 
-use crate::plan::Span;
 use crate::policy::{Mode, Policy};
+use crate::types::Span;
 
 /// How a span is filled, resolved from the policy for one sample rate.
 #[derive(Clone, Copy, Debug)]
@@ -50,15 +50,23 @@ impl Fill {
 
 /// Redacts in place planar audio (one Vec per channel).
 pub fn redact_planar(channels: &mut [Vec<f32>], spans: &[Span], fill: &Fill) {
-    for span in spans {
+    mute_block(channels, 0, spans, fill);
+}
+
+/// Redacts in place a block of planar audio whose first frame is frame `start` of the
+/// recording: writers mute block by block as they write, so an unmuted span is never on disk.
+pub fn mute_block(block: &mut [Vec<f32>], start: u64, spans: &[Span], fill: &Fill) {
+    let len = block.iter().map(|c| c.len()).max().unwrap_or(0) as u64;
+    let end = start + len;
+    for span in spans.iter().filter(|s| s.start.0 < end && s.end.0 > start) {
         for &c in &span.channels {
-            let Some(ch) = channels.get_mut(c as usize) else {
+            let Some(ch) = block.get_mut(c as usize) else {
                 continue;
             };
-            let end = span.end.0.min(ch.len() as u64);
-            for f in span.start.0..end {
-                let x = ch[f as usize];
-                ch[f as usize] = fill.apply(span, f, x);
+            let stop = span.end.0.min(start + ch.len() as u64);
+            for f in span.start.0.max(start)..stop {
+                let i = (f - start) as usize;
+                ch[i] = fill.apply(span, f, ch[i]);
             }
         }
     }
@@ -137,5 +145,23 @@ mod tests {
         let mut ch = vec![vec![1.0f32; 10]];
         redact_planar(&mut ch, &[span(5, 50, vec![0, 3])], &mute(1));
         assert_eq!(ch[0][9], ch[0][9]);
+    }
+
+    #[test]
+    fn muting_block_by_block_equals_muting_the_whole() {
+        let orig: Vec<f32> = (0..1000).map(|i| (i as f32 * 0.37).sin()).collect();
+        let spans = [span(95, 205, vec![0]), span(300, 1000, vec![0, 1])];
+        let mut whole = vec![orig.clone(), orig.clone()];
+        redact_planar(&mut whole, &spans, &mute(7));
+        for block in [1usize, 64, 100, 333] {
+            let mut joined = vec![Vec::new(), Vec::new()];
+            for (k, piece) in orig.chunks(block).enumerate() {
+                let mut b = vec![piece.to_vec(), piece.to_vec()];
+                mute_block(&mut b, (k * block) as u64, &spans, &mute(7));
+                joined[0].extend_from_slice(&b[0]);
+                joined[1].extend_from_slice(&b[1]);
+            }
+            assert_eq!(joined, whole, "block {block}");
+        }
     }
 }

@@ -3,19 +3,28 @@
 //! bit-identical, for PCM of any width, IEEE float, G.711 µ-law and A-law alike.
 
 use crate::audio::redact::Fill;
-use crate::plan::Span;
+use crate::types::Span;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] io::Error),
     #[error("not a RIFF/WAVE file")]
     NotWav,
     #[error("no {0} chunk")]
     Missing(&'static str),
+    #[error("bad WAV header: {0}")]
+    BadHeader(String),
+    #[error(
+        "the {id} chunk claims {claimed} bytes but the file holds {available} after its header"
+    )]
+    PastEnd {
+        id: String,
+        claimed: u64,
+        available: u64,
+    },
     #[error("unsupported WAV encoding: format tag {tag:#06x}, {bits} bits")]
     Unsupported { tag: u16, bits: u16 },
 }
@@ -112,7 +121,62 @@ impl Encoding {
     }
 }
 
-/// Where the samples are in a WAV file.
+/// The `fmt ` chunk, as far as anything here needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Format {
+    /// The format tag; for WAVE_FORMAT_EXTENSIBLE, the sub-format's.
+    pub tag: u16,
+    pub channels: u16,
+    pub sample_rate: u32,
+    pub block_align: u16,
+    pub bits: u16,
+    /// The bytes after the 16 common ones (cbSize and the codec's extension), as the chunk's
+    /// own size bounds them: never as cbSize claims.
+    pub extra: Vec<u8>,
+}
+
+pub const WAVE_FORMAT_IMA_ADPCM: u16 = 0x11;
+pub const WAVE_FORMAT_MS_ADPCM: u16 = 0x02;
+
+impl Format {
+    /// The sample encoding, for the encodings this module reads and writes itself.
+    pub fn encoding(&self) -> Option<Encoding> {
+        let e = match (self.tag, self.bits) {
+            (1, 8) => Encoding::PcmU8,
+            (1, 16) => Encoding::PcmS16,
+            (1, 24) => Encoding::PcmS24,
+            (1, 32) => Encoding::PcmS32,
+            (3, 32) => Encoding::Float32,
+            (3, 64) => Encoding::Float64,
+            (7, 8) => Encoding::MuLaw,
+            (6, 8) => Encoding::ALaw,
+            _ => return None,
+        };
+        (self.block_align as usize == e.bytes() * self.channels as usize).then_some(e)
+    }
+
+    /// Frames per block for the ADPCM codecs, from the codec's extension (`wSamplesPerBlock`).
+    pub fn adpcm_frames_per_block(&self) -> Option<u64> {
+        if !matches!(self.tag, WAVE_FORMAT_IMA_ADPCM | WAVE_FORMAT_MS_ADPCM) {
+            return None;
+        }
+        let n = u16::from_le_bytes([*self.extra.get(2)?, *self.extra.get(3)?]);
+        (n > 0).then_some(n as u64)
+    }
+}
+
+/// A WAV file's chunk list, read once. The samples that are transcribed are decoded through
+/// this layout, and the bytes that are muted are found through it: one parse, so the two can
+/// never disagree about where the audio is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub format: Format,
+    pub data_offset: u64,
+    pub data_len: u64,
+    pub file_len: u64,
+}
+
+/// Where the samples are in a WAV file whose encoding this module handles.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     pub encoding: Encoding,
@@ -124,166 +188,204 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Whole frames in the data chunk. A trailing partial frame (a writer's bug) is copied as
+    /// it is and never read as audio.
     pub fn frames(&self) -> u64 {
         self.data_len / self.block_align.max(1) as u64
     }
+
+    pub fn from_header(h: &Header) -> Option<Layout> {
+        let encoding = h.format.encoding()?;
+        Some(Layout {
+            encoding,
+            channels: h.format.channels,
+            sample_rate: h.format.sample_rate,
+            block_align: h.format.block_align,
+            data_offset: h.data_offset,
+            data_len: h.data_len,
+        })
+    }
+
+    /// Decodes whole frames (interleaved bytes, `n * block_align` of them) into one Vec per
+    /// channel, appended to `out`.
+    pub fn decode_into(&self, bytes: &[u8], out: &mut [Vec<f32>]) {
+        let bs = self.encoding.bytes();
+        for frame in bytes.chunks_exact(self.block_align as usize) {
+            for (c, ch) in out.iter_mut().enumerate() {
+                ch.push(self.encoding.decode(&frame[c * bs..(c + 1) * bs]));
+            }
+        }
+    }
 }
 
-/// Reads the RIFF chunk list up to the data chunk.
-pub fn read_layout(path: &Path) -> Result<Layout, WavError> {
-    let mut f = File::open(path)?;
-    let file_len = f.metadata()?.len();
+/// Reads the RIFF chunk list of `f` (of `file_len` bytes) from start to end. Strict where a
+/// lax reader would have to guess: a chunk that runs past the end of the file, a second `fmt `
+/// or `data` chunk, a zero rate, channel count or block size are refused, because any reader
+/// that guessed differently (a player, another decoder) would play audio we never heard.
+pub fn parse<R: Read + Seek>(f: &mut R, file_len: u64) -> Result<Header, WavError> {
     let mut hdr = [0u8; 12];
+    f.seek(SeekFrom::Start(0))?;
     f.read_exact(&mut hdr).map_err(|_| WavError::NotWav)?;
     if &hdr[0..4] != b"RIFF" || &hdr[8..12] != b"WAVE" {
         return Err(WavError::NotWav);
     }
-    let mut fmt: Option<(u16, u16, u32, u16, u16)> = None;
+    let mut format: Option<Format> = None;
+    let mut data: Option<(u64, u64)> = None;
     let mut pos = 12u64;
-    loop {
+    // Chunks are read until fewer than a chunk header's 8 bytes remain; a few stray bytes at
+    // the end (a missing final pad byte, an editor's slack) are not a chunk.
+    while file_len.saturating_sub(pos) >= 8 {
         let mut ch = [0u8; 8];
-        if f.read_exact(&mut ch).is_err() {
-            return Err(WavError::Missing(if fmt.is_some() {
-                "data"
-            } else {
-                "fmt"
-            }));
-        }
+        f.seek(SeekFrom::Start(pos))?;
+        f.read_exact(&mut ch)?;
+        let id = &ch[0..4];
         let size = u32::from_le_bytes([ch[4], ch[5], ch[6], ch[7]]) as u64;
         let body = pos + 8;
-        match &ch[0..4] {
+        let available = file_len - body;
+        let name = || String::from_utf8_lossy(id).escape_debug().to_string();
+        if size > available {
+            return Err(WavError::PastEnd {
+                id: name(),
+                claimed: size,
+                available,
+            });
+        }
+        match id {
             b"fmt " => {
-                let mut b = vec![0u8; size.min(64) as usize];
-                f.read_exact(&mut b).map_err(|_| WavError::Missing("fmt"))?;
-                if b.len() < 16 {
-                    return Err(WavError::Missing("fmt"));
+                if format.is_some() {
+                    return Err(WavError::BadHeader("more than one fmt chunk".into()));
                 }
-                let mut tag = u16::from_le_bytes([b[0], b[1]]);
-                let channels = u16::from_le_bytes([b[2], b[3]]);
-                let rate = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
-                let align = u16::from_le_bytes([b[12], b[13]]);
-                let bits = u16::from_le_bytes([b[14], b[15]]);
-                if tag == 0xFFFE && b.len() >= 26 {
-                    tag = u16::from_le_bytes([b[24], b[25]]); // WAVE_FORMAT_EXTENSIBLE sub-format
-                }
-                fmt = Some((tag, channels, rate, align, bits));
+                format = Some(read_format(f, size)?);
             }
             b"data" => {
-                let (tag, channels, sample_rate, block_align, bits) =
-                    fmt.ok_or(WavError::Missing("fmt"))?;
-                let encoding = match (tag, bits) {
-                    (1, 8) => Encoding::PcmU8,
-                    (1, 16) => Encoding::PcmS16,
-                    (1, 24) => Encoding::PcmS24,
-                    (1, 32) => Encoding::PcmS32,
-                    (3, 32) => Encoding::Float32,
-                    (3, 64) => Encoding::Float64,
-                    (7, 8) => Encoding::MuLaw,
-                    (6, 8) => Encoding::ALaw,
-                    _ => return Err(WavError::Unsupported { tag, bits }),
-                };
-                if block_align as usize != encoding.bytes() * channels as usize || channels == 0 {
-                    return Err(WavError::Unsupported { tag, bits });
+                if data.is_some() {
+                    return Err(WavError::BadHeader(
+                        "more than one data chunk: players disagree on which one to play".into(),
+                    ));
                 }
-                // Streaming recorders leave the size at 0 or 0xFFFFFFFF: the data runs to the end.
-                let data_len = if size == 0 || body + size > file_len {
-                    file_len - body
-                } else {
-                    size
-                };
-                return Ok(Layout {
-                    encoding,
-                    channels,
-                    sample_rate,
-                    block_align,
-                    data_offset: body,
-                    data_len,
-                });
+                if format.is_none() {
+                    return Err(WavError::Missing("fmt"));
+                }
+                data = Some((body, size));
             }
             _ => {}
         }
-        pos = body + size + (size & 1); // chunks are padded to even length
-        f.seek(SeekFrom::Start(pos))?;
+        pos = body + size + (size & 1); // chunks are padded to an even length
     }
+    let format = format.ok_or(WavError::Missing("fmt"))?;
+    let (data_offset, data_len) = data.ok_or(WavError::Missing("data"))?;
+    Ok(Header {
+        format,
+        data_offset,
+        data_len,
+        file_len,
+    })
 }
 
-/// Copies `input` to `out` and redacts `spans` in the copy.
-pub fn write_redacted_copy(
-    input: &Path,
+fn read_format<R: Read>(f: &mut R, size: u64) -> Result<Format, WavError> {
+    if !(16..=4096).contains(&size) {
+        return Err(WavError::BadHeader(format!("fmt chunk of {size} bytes")));
+    }
+    let mut b = vec![0u8; size as usize];
+    f.read_exact(&mut b)?;
+    let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let mut tag = u16_at(0);
+    let channels = u16_at(2);
+    let sample_rate = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+    let block_align = u16_at(12);
+    let bits = u16_at(14);
+    if tag == 0xFFFE {
+        // WAVE_FORMAT_EXTENSIBLE: the real tag is the first two bytes of the sub-format GUID.
+        if b.len() < 40 {
+            return Err(WavError::BadHeader(
+                "extensible fmt chunk shorter than 40 bytes".into(),
+            ));
+        }
+        tag = u16_at(24);
+    }
+    if channels == 0 {
+        return Err(WavError::BadHeader("0 channels".into()));
+    }
+    if sample_rate == 0 {
+        return Err(WavError::BadHeader("sample rate 0 Hz".into()));
+    }
+    if block_align == 0 {
+        return Err(WavError::BadHeader("block size 0".into()));
+    }
+    Ok(Format {
+        tag,
+        channels,
+        sample_rate,
+        block_align,
+        bits,
+        extra: b[16..].to_vec(),
+    })
+}
+
+/// Copies the WAV file `input` to `out` in one pass, muting `spans` as it copies: no byte of a
+/// span ever reaches `out` unmuted, even for a moment. Everything outside the spans (headers,
+/// metadata chunks, samples) is copied bit for bit. Every byte read is fed to `hash`, so the
+/// caller can check that the file it muted is the file it transcribed.
+pub fn copy_redacted(
+    input: &File,
     layout: &Layout,
-    out: &mut File,
+    file_len: u64,
     spans: &[Span],
     fill: &Fill,
+    out: &mut impl Write,
+    hash: &mut impl FnMut(&[u8]),
 ) -> Result<(), WavError> {
-    let mut src = File::open(input)?;
-    out.set_len(0)?;
-    out.seek(SeekFrom::Start(0))?;
-    io::copy(&mut src, out)?;
+    use std::os::unix::fs::FileExt;
+    fn copy(
+        input: &File,
+        from: u64,
+        to: u64,
+        out: &mut impl Write,
+        hash: &mut impl FnMut(&[u8]),
+    ) -> Result<(), WavError> {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut at = from;
+        while at < to {
+            let n = ((to - at) as usize).min(buf.len());
+            input.read_exact_at(&mut buf[..n], at)?;
+            hash(&buf[..n]);
+            out.write_all(&buf[..n])?;
+            at += n as u64;
+        }
+        Ok(())
+    }
+    copy(input, 0, layout.data_offset, out, hash)?;
+    let ba = layout.block_align as u64;
     let bs = layout.encoding.bytes();
-    let ba = layout.block_align as usize;
     let frames = layout.frames();
-    // A span is patched in blocks so memory stays small however long the span is.
-    const BLOCK: u64 = 65_536;
+    // Frames are muted block by block, so memory stays small however long the call is.
+    const BLOCK: u64 = 16_384;
     let mut buf = Vec::new();
-    for span in spans {
-        let end = span.end.0.min(frames);
-        let mut a = span.start.0;
-        while a < end {
-            let b = (a + BLOCK).min(end);
-            let off = layout.data_offset + a * ba as u64;
-            buf.resize(((b - a) as usize) * ba, 0);
-            out.seek(SeekFrom::Start(off))?;
-            out.read_exact(&mut buf)?;
-            for (i, frame) in buf.chunks_exact_mut(ba).enumerate() {
-                let f = a + i as u64;
+    let mut a = 0u64;
+    while a < frames {
+        let b = (a + BLOCK).min(frames);
+        buf.resize(((b - a) * ba) as usize, 0);
+        input.read_exact_at(&mut buf, layout.data_offset + a * ba)?;
+        hash(&buf);
+        for span in spans.iter().filter(|s| s.start.0 < b && s.end.0 > a) {
+            for f in span.start.0.max(a)..span.end.0.min(b) {
+                let frame = &mut buf[((f - a) * ba) as usize..((f - a + 1) * ba) as usize];
                 for &c in &span.channels {
-                    let s = &mut frame[c as usize * bs..(c as usize + 1) * bs];
+                    let Some(s) = frame.get_mut(c as usize * bs..(c as usize + 1) * bs) else {
+                        continue;
+                    };
                     let x = layout.encoding.decode(s);
                     layout.encoding.encode(fill.apply(span, f, x), s);
                 }
             }
-            out.seek(SeekFrom::Start(off))?;
-            out.write_all(&buf)?;
-            a = b;
         }
+        out.write_all(&buf)?;
+        a = b;
     }
+    // A trailing partial frame, the pad byte and any chunks after the data.
+    copy(input, layout.data_offset + frames * ba, file_len, out, hash)?;
+    out.flush()?;
     Ok(())
-}
-
-/// Writes planar f32 audio as a new 16-bit PCM WAV (for lossy inputs).
-pub fn write_pcm16(out: &mut impl Write, channels: &[Vec<f32>], rate: u32) -> io::Result<()> {
-    let n_ch = channels.len() as u16;
-    let frames = channels.first().map(|c| c.len()).unwrap_or(0);
-    let data_len = frames as u64 * n_ch as u64 * 2;
-    if data_len > u32::MAX as u64 - 36 {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "audio too long for a WAV file",
-        ));
-    }
-    let mut h = Vec::with_capacity(44);
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&(36 + data_len as u32).to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&n_ch.to_le_bytes());
-    h.extend_from_slice(&rate.to_le_bytes());
-    h.extend_from_slice(&(rate * n_ch as u32 * 2).to_le_bytes());
-    h.extend_from_slice(&(n_ch * 2).to_le_bytes());
-    h.extend_from_slice(&16u16.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&(data_len as u32).to_le_bytes());
-    out.write_all(&h)?;
-    let mut w = io::BufWriter::new(out);
-    for i in 0..frames {
-        for c in channels {
-            // Lossy sources have no "original" integer to preserve: round to nearest.
-            let v = (c[i] * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
-            w.write_all(&v.to_le_bytes())?;
-        }
-    }
-    w.flush()
 }
 
 // G.711, as in ITU-T G.711 and every telephony stack since: 14-bit (µ-law) and 13-bit (A-law)
@@ -346,9 +448,184 @@ pub fn alaw_encode(x: i16) -> u8 {
     (out ^ mask) as u8
 }
 
+/// Builds WAV files chunk by chunk, for tests here and the crafted-file tests elsewhere.
+pub mod build {
+    /// A RIFF/WAVE file holding `chunks` ((id, body) in order, each padded to even length).
+    pub fn riff(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        let mut body = b"WAVE".to_vec();
+        for (id, data) in chunks {
+            body.extend_from_slice(*id);
+            body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            body.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                body.push(0);
+            }
+        }
+        let mut out = b"RIFF".to_vec();
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    /// A 16-byte `fmt ` body.
+    pub fn fmt(tag: u16, channels: u16, rate: u32, bits: u16) -> Vec<u8> {
+        let align = channels * bits.div_ceil(8);
+        let mut b = Vec::new();
+        b.extend_from_slice(&tag.to_le_bytes());
+        b.extend_from_slice(&channels.to_le_bytes());
+        b.extend_from_slice(&rate.to_le_bytes());
+        b.extend_from_slice(&(rate * align as u32).to_le_bytes());
+        b.extend_from_slice(&align.to_le_bytes());
+        b.extend_from_slice(&bits.to_le_bytes());
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::build::{fmt, riff};
     use super::*;
+
+    fn parse_bytes(b: &[u8]) -> Result<Header, WavError> {
+        parse(&mut std::io::Cursor::new(b), b.len() as u64)
+    }
+
+    #[test]
+    fn the_data_chunk_is_found_past_a_cbsize_that_overruns_its_fmt_chunk() {
+        // The attack on symphonia 0.5.5: an 18-byte A-law fmt chunk whose cbSize says 8. A
+        // reader that trusts cbSize skips 8 bytes too many and lands in the junk chunk, on a
+        // silent decoy data chunk; the chunk sizes say where the real one is.
+        let mut fmt18 = fmt(6, 1, 8000, 8);
+        fmt18.extend_from_slice(&8u16.to_le_bytes());
+        let mut junk = b"data".to_vec();
+        junk.extend_from_slice(&16u32.to_le_bytes());
+        junk.extend_from_slice(&[0xD5; 16]); // A-law silence
+        let call = vec![0x2Au8; 800];
+        let f = riff(&[(b"fmt ", fmt18), (b"junk", junk), (b"data", call.clone())]);
+        let h = parse_bytes(&f).unwrap();
+        assert_eq!(h.data_len, 800);
+        assert_eq!(&f[h.data_offset as usize..][..800], &call[..]);
+        assert_eq!(Layout::from_header(&h).unwrap().encoding, Encoding::ALaw);
+    }
+
+    #[test]
+    fn an_odd_sized_chunk_is_skipped_with_one_pad_byte() {
+        let call = vec![0x10u8; 400];
+        let f = riff(&[
+            (b"fmt ", fmt(1, 1, 8000, 16)),
+            (b"LIST", b"INFOx".to_vec()),
+            (b"data", call.clone()),
+        ]);
+        let h = parse_bytes(&f).unwrap();
+        assert_eq!(&f[h.data_offset as usize..][..400], &call[..]);
+    }
+
+    #[test]
+    fn a_second_data_chunk_is_refused() {
+        let f = riff(&[
+            (b"fmt ", fmt(1, 1, 8000, 16)),
+            (b"data", vec![0; 100]),
+            (b"data", vec![1; 100]),
+        ]);
+        assert!(matches!(parse_bytes(&f), Err(WavError::BadHeader(m)) if m.contains("data")));
+    }
+
+    #[test]
+    fn a_data_size_past_the_end_of_the_file_is_refused() {
+        let mut f = riff(&[(b"fmt ", fmt(1, 1, 8000, 16)), (b"data", vec![0; 100])]);
+        let at = f.len() - 100 - 4;
+        for claim in [4_000_000_000u32, 0xFFFF_FFFF, 101] {
+            f[at..at + 4].copy_from_slice(&claim.to_le_bytes());
+            let e = parse_bytes(&f).unwrap_err();
+            assert!(matches!(e, WavError::PastEnd { .. }), "{claim}: {e}");
+            assert!(e.to_string().contains(&claim.to_string()), "{e}");
+        }
+    }
+
+    #[test]
+    fn zero_rate_zero_channels_and_zero_block_are_refused() {
+        for (ch, rate, why) in [(1, 0, "0 Hz"), (0, 8000, "0 channels")] {
+            let f = riff(&[(b"fmt ", fmt(1, ch, rate, 16)), (b"data", vec![0; 10])]);
+            let e = parse_bytes(&f).unwrap_err().to_string();
+            assert!(e.contains(why), "{e}");
+        }
+        let mut zero_align = fmt(1, 1, 8000, 16);
+        zero_align[12] = 0;
+        zero_align[13] = 0;
+        let f = riff(&[(b"fmt ", zero_align), (b"data", vec![0; 10])]);
+        assert!(parse_bytes(&f).unwrap_err().to_string().contains("block"));
+    }
+
+    #[test]
+    fn missing_chunks_and_short_files_are_named() {
+        assert!(matches!(parse_bytes(b""), Err(WavError::NotWav)));
+        assert!(matches!(
+            parse_bytes(b"RIFF\0\0\0\0WAVE"),
+            Err(WavError::Missing("fmt"))
+        ));
+        let f = riff(&[(b"fmt ", fmt(1, 1, 8000, 16))]);
+        assert!(matches!(parse_bytes(&f), Err(WavError::Missing("data"))));
+        let f = riff(&[(b"data", vec![0; 4]), (b"fmt ", fmt(1, 1, 8000, 16))]);
+        assert!(matches!(parse_bytes(&f), Err(WavError::Missing("fmt"))));
+    }
+
+    #[test]
+    fn encodings_other_than_ours_are_not_given_a_layout() {
+        // GSM 6.10 (0x31): parsed, but no layout: the caller refuses it by name.
+        let f = riff(&[(b"fmt ", fmt(0x31, 1, 8000, 0)), (b"data", vec![0; 65])]);
+        let h = parse_bytes(&f);
+        match h {
+            Ok(h) => assert!(Layout::from_header(&h).is_none()),
+            Err(e) => assert!(e.to_string().contains("block"), "{e}"),
+        }
+    }
+
+    #[test]
+    fn copying_mutes_only_the_span_and_hashes_every_byte() {
+        use crate::units::Frame;
+        let d = tempfile::tempdir().unwrap();
+        let samples: Vec<u8> = (0..2000u32)
+            .flat_map(|i| ((i as i16) * 7).to_le_bytes())
+            .collect();
+        let f = riff(&[
+            (b"fmt ", fmt(1, 1, 8000, 16)),
+            (b"data", samples.clone()),
+            (b"LIST", b"INFOabc".to_vec()),
+        ]);
+        let p = d.path().join("x.wav");
+        std::fs::write(&p, &f).unwrap();
+        let mut file = File::open(&p).unwrap();
+        let h = parse(&mut file, f.len() as u64).unwrap();
+        let layout = Layout::from_header(&h).unwrap();
+        let span = Span {
+            start: Frame(100),
+            end: Frame(900),
+            channels: vec![0],
+            kinds: vec![],
+        };
+        let fill = Fill::from_policy(&crate::policy::Policy::builtin(), 8000);
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        copy_redacted(
+            &file,
+            &layout,
+            f.len() as u64,
+            &[span],
+            &fill,
+            &mut out,
+            &mut |b| seen.extend_from_slice(b),
+        )
+        .unwrap();
+        assert_eq!(seen, f, "every input byte is hashed, once, in order");
+        assert_eq!(out.len(), f.len());
+        let off = h.data_offset as usize;
+        assert_eq!(&out[..off + 200], &f[..off + 200]);
+        assert_eq!(&out[off + 1800..], &f[off + 1800..]);
+        let fade = 2 * 40; // 5 ms at 8 kHz, two bytes a sample
+        assert!(out[off + 200 + fade..off + 1800 - fade]
+            .iter()
+            .all(|b| *b == 0));
+    }
 
     #[test]
     fn mulaw_round_trips_every_code() {
@@ -421,6 +698,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("x.wav");
         std::fs::write(&p, b"not a wav file at all").unwrap();
-        assert!(matches!(read_layout(&p), Err(WavError::NotWav)));
+        let mut f = File::open(&p).unwrap();
+        assert!(matches!(parse(&mut f, 21), Err(WavError::NotWav)));
     }
 }

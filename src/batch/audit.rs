@@ -2,7 +2,7 @@
 //! `<out>/audit/<table>/`, which DuckDB, pandas/pyarrow and Spark read as one table each with a
 //! glob. Rows carry kinds, times, confidences and hashes, never the sensitive text.
 
-use crate::batch::fsio::AtomicFile;
+use crate::batch::fsio::Staging;
 use arrow_array::builder::{
     Float32Builder, StringBuilder, TimestampMillisecondBuilder, UInt16Builder, UInt32Builder,
     UInt64Builder,
@@ -77,6 +77,65 @@ pub struct FileRow {
     /// Milliseconds since the Unix epoch, UTC.
     pub started_at: i64,
     pub elapsed_ms: u64,
+    /// The stage a failed recording failed in: `input` (names, hashing), `decode`, `vad`,
+    /// `transcribe`, `detect`, `write`, or `panic` when the last net caught one.
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// Where the recording's time went, per stage.
+    #[serde(default)]
+    pub timings: StageTimes,
+}
+
+/// Wall milliseconds per stage of one recording (columns `<stage>_ms` of the files table).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StageTimes {
+    /// Hashing the input (before anything else reads it).
+    pub hash_ms: u64,
+    /// Opening and parsing, and decoding into memory for compressed formats.
+    pub decode_ms: u64,
+    /// The voice-activity pass over every channel (for WAV also the pass that hashes).
+    pub vad_ms: u64,
+    /// Transcription: resampling, whisper's encoder and decoder, alignment, retries.
+    pub asr_ms: u64,
+    /// Detection and planning.
+    pub detect_ms: u64,
+    /// Writing and syncing the redacted audio and transcript.
+    pub write_ms: u64,
+}
+
+impl StageTimes {
+    pub fn add(&mut self, o: &StageTimes) {
+        self.hash_ms += o.hash_ms;
+        self.decode_ms += o.decode_ms;
+        self.vad_ms += o.vad_ms;
+        self.asr_ms += o.asr_ms;
+        self.detect_ms += o.detect_ms;
+        self.write_ms += o.write_ms;
+    }
+
+    /// "hash 0.1 s, decode 0.2 s, ..., asr 55.0 s (97.1%)": each stage's seconds, and the
+    /// share of all stages that is not transcription.
+    pub fn line(&self) -> String {
+        let all = self.hash_ms
+            + self.decode_ms
+            + self.vad_ms
+            + self.asr_ms
+            + self.detect_ms
+            + self.write_ms;
+        let s = |ms: u64| ms as f64 / 1000.0;
+        let outside = 100.0 * (all - self.asr_ms) as f64 / all.max(1) as f64;
+        format!(
+            "hash {:.1} s, decode {:.1} s, vad {:.1} s, asr {:.1} s, detect {:.1} s, write {:.1} s \
+             ({outside:.1}% outside asr)",
+            s(self.hash_ms),
+            s(self.decode_ms),
+            s(self.vad_ms),
+            s(self.asr_ms),
+            s(self.detect_ms),
+            s(self.write_ms)
+        )
+    }
 }
 
 /// One row per finding: what was found, where, how sure, by which detector and rule, and the
@@ -174,6 +233,13 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
             false,
         ),
         Field::new("elapsed_ms", DataType::UInt64, false),
+        s("stage", true),
+        Field::new("hash_ms", DataType::UInt64, false),
+        Field::new("decode_ms", DataType::UInt64, false),
+        Field::new("vad_ms", DataType::UInt64, false),
+        Field::new("asr_ms", DataType::UInt64, false),
+        Field::new("detect_ms", DataType::UInt64, false),
+        Field::new("write_ms", DataType::UInt64, false),
     ]);
     RecordBatch::try_new(
         Arc::new(schema),
@@ -213,6 +279,17 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.user.clone())),
             ts,
             col!(rows, UInt64Builder, |r: &&FileRow| Some(r.elapsed_ms)),
+            col!(rows, StringBuilder, |r: &&FileRow| r.stage.clone()),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(r.timings.hash_ms)),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.decode_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(r.timings.vad_ms)),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(r.timings.asr_ms)),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.detect_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(r.timings.write_ms)),
         ],
     )
 }
@@ -313,7 +390,7 @@ fn transcripts_batch(rows: &[&TranscriptRow]) -> Result<RecordBatch, arrow_schem
     )
 }
 
-fn write_part(path: &Path, batch: RecordBatch) -> Result<(), AuditError> {
+fn write_part(staging: &Staging, path: &Path, batch: RecordBatch) -> Result<(), AuditError> {
     let perr = |e: &dyn std::fmt::Display| AuditError::Parquet {
         path: path.display().to_string(),
         cause: e.to_string(),
@@ -322,7 +399,7 @@ fn write_part(path: &Path, batch: RecordBatch) -> Result<(), AuditError> {
         path: path.display().to_string(),
         source,
     };
-    let mut f = AtomicFile::create(path).map_err(ioerr)?;
+    let mut f = staging.create(path).map_err(ioerr)?;
     {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
@@ -375,7 +452,12 @@ impl Dataset {
     /// Writes the receipts as one part per table, named `part-<name>.parquet`. The files
     /// table is written last: its rows are what marks receipts as consolidated, so a crash
     /// between tables leaves them to be written again rather than lost.
-    pub fn write_parts(&self, name: &str, receipts: &[Receipt]) -> Result<(), AuditError> {
+    pub fn write_parts(
+        &self,
+        staging: &Staging,
+        name: &str,
+        receipts: &[Receipt],
+    ) -> Result<(), AuditError> {
         let file = format!("part-{name}.parquet");
         let reds: Vec<&RedactionRow> = receipts.iter().flat_map(|r| r.redactions.iter()).collect();
         let trs: Vec<&TranscriptRow> = receipts.iter().flat_map(|r| r.transcripts.iter()).collect();
@@ -385,11 +467,19 @@ impl Dataset {
             cause: e.to_string(),
         };
         let p = self.table_dir("redactions").join(&file);
-        write_part(&p, redactions_batch(&reds).map_err(|e| arrow(&p, e))?)?;
+        write_part(
+            staging,
+            &p,
+            redactions_batch(&reds).map_err(|e| arrow(&p, e))?,
+        )?;
         let p = self.table_dir("transcripts").join(&file);
-        write_part(&p, transcripts_batch(&trs).map_err(|e| arrow(&p, e))?)?;
+        write_part(
+            staging,
+            &p,
+            transcripts_batch(&trs).map_err(|e| arrow(&p, e))?,
+        )?;
         let p = self.table_dir("files").join(&file);
-        write_part(&p, files_batch(&files).map_err(|e| arrow(&p, e))?)
+        write_part(staging, &p, files_batch(&files).map_err(|e| arrow(&p, e))?)
     }
 
     /// Reads the named string columns of every `files` part.
@@ -470,6 +560,8 @@ pub(crate) fn sample_receipt(id: &str) -> Receipt {
         user: "u".into(),
         started_at: 1,
         elapsed_ms: 2,
+        stage: None,
+        timings: StageTimes::default(),
     };
     Receipt {
         redactions: vec![RedactionRow {
@@ -501,8 +593,13 @@ mod tests {
     fn parts_round_trip_their_keys() {
         let d = tempfile::tempdir().unwrap();
         let ds = Dataset::new(d.path());
-        ds.write_parts("r1", &[sample_receipt("f1"), sample_receipt("f2")])
-            .unwrap();
+        let staging = Staging::open(d.path().join("tmp")).unwrap();
+        ds.write_parts(
+            &staging,
+            "r1",
+            &[sample_receipt("f1"), sample_receipt("f2")],
+        )
+        .unwrap();
         let rows = ds
             .read_file_columns(&["file_id", "status", "error"])
             .unwrap();

@@ -79,7 +79,7 @@ pub fn write(path: &Path, m: &RunMetrics) -> std::io::Result<()> {
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|v| v.parse().ok())
     });
-    fsio::write_atomic(path, render(m, previous).as_bytes())
+    fsio::write_atomic_beside(path, render(m, previous).as_bytes())
 }
 
 #[cfg(test)]

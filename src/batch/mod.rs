@@ -9,8 +9,8 @@ pub mod state;
 
 use crate::asr::transcribe::Model;
 use crate::audio::encode::LossyAs;
-use crate::batch::audit::{Receipt, Status};
-use crate::batch::discover::{discover, Input, Shard};
+use crate::batch::audit::{Receipt, StageTimes, Status};
+use crate::batch::discover::{check_roots, discover, Input, Root, Shard};
 use crate::batch::metrics::RunMetrics;
 use crate::batch::state::State;
 use crate::pipeline::{self, Outcome, RunContext};
@@ -26,11 +26,11 @@ use std::time::Instant;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("{0}")]
+    #[error(transparent)]
     State(#[from] crate::batch::state::StateError),
-    #[error("{0}")]
+    #[error(transparent)]
     Discover(#[from] crate::batch::discover::DiscoverError),
-    #[error("{0}")]
+    #[error(transparent)]
     Model(#[from] crate::asr::transcribe::TranscribeError),
     #[error("{path}: {source}")]
     Io {
@@ -42,7 +42,7 @@ pub enum BatchError {
 }
 
 pub struct Options {
-    pub inputs: Vec<PathBuf>,
+    pub inputs: Vec<Root>,
     pub out: PathBuf,
     pub model_path: PathBuf,
     pub policy: Policy,
@@ -62,6 +62,8 @@ pub struct Summary {
     pub metrics: RunMetrics,
     /// (input path, error) of each failed recording.
     pub failures: Vec<(String, String)>,
+    /// Stage times of the recordings redacted, summed over recordings (and so over jobs).
+    pub stages: StageTimes,
 }
 
 impl Summary {
@@ -81,7 +83,7 @@ impl Summary {
             m.audio_seconds / 3600.0,
             muted / 60.0,
             m.duration_seconds
-        )
+        ) + &format!("; stages {}", self.stages.line())
     }
 }
 
@@ -116,13 +118,22 @@ pub fn new_run_id() -> String {
 /// Runs a batch. Errors here are set-up errors (exit 2); per-file failures are in the summary.
 pub fn run(opts: &Options) -> Result<Summary, BatchError> {
     let t0 = Instant::now();
-    crate::batch::fsio::create_dir_all(&opts.out).map_err(|source| BatchError::Io {
-        path: opts.out.display().to_string(),
+    // Refused before any side effect: no output folder, lock or marker is made for a run
+    // whose output would land inside its own input.
+    check_roots(&opts.inputs, &opts.out)?;
+    let io = |source| BatchError::Io {
+        path: crate::names::escaped(&opts.out),
         source,
-    })?;
+    };
+    crate::batch::fsio::create_dir_all(&opts.out).map_err(io)?;
+    crate::batch::fsio::tighten_dir(&opts.out).map_err(io)?;
     let shard_label = opts.shard.label();
     let (state, _lock) = State::open(&opts.out, &shard_label, opts.shard.count > 1)?;
     let run_id = new_run_id();
+    let mut summary = Summary {
+        run_id: run_id.clone(),
+        ..Default::default()
+    };
 
     // A run killed after finishing some recordings left their receipts: fold them in first,
     // so this run sees them as done.
@@ -131,15 +142,33 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
         tracing::info!(rows = recovered, "recovered results of an interrupted run");
     }
 
-    let all = discover(&opts.inputs, &opts.out, opts.follow_symlinks)?;
+    let all = match discover(
+        &opts.inputs,
+        &opts.out,
+        opts.follow_symlinks,
+        opts.lossy_as,
+        &opts.stop,
+    ) {
+        Ok(all) => all,
+        Err(crate::batch::discover::DiscoverError::Interrupted) => {
+            summary.metrics.interrupted = 1;
+            summary.metrics.duration_seconds = t0.elapsed().as_secs_f64();
+            return Ok(summary);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let inputs: Vec<Input> = all
         .into_iter()
-        .filter(|i| opts.shard.takes(&i.rel))
+        .filter(|i| opts.shard.takes(&i.id))
         .collect();
+    if opts.stop.load(Ordering::Relaxed) {
+        summary.metrics.interrupted = inputs.len().max(1) as u64;
+        return Ok(summary);
+    }
     let model = Model::load(&opts.model_path)?;
     let model_sha256 =
-        pipeline::sha256_file(&opts.model_path).map_err(|source| BatchError::Io {
-            path: opts.model_path.display().to_string(),
+        pipeline::sha256_file(&opts.model_path, &opts.stop).map_err(|source| BatchError::Io {
+            path: crate::names::escaped(&opts.model_path),
             source,
         })?;
     let model_name = opts
@@ -179,17 +208,25 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
         .num_threads(opts.jobs.max(1))
         .build()
         .map_err(|e| BatchError::Threads(e.to_string()))?;
-    let results: Vec<(Input, Result<Outcome, String>, bool)> = pool.install(|| {
+    let results: Vec<Outcome> = pool.install(|| {
         inputs
             .par_iter()
             .map(|input| {
                 if ctx.stop.load(Ordering::Relaxed) {
-                    return (input.clone(), Ok(Outcome::Interrupted), false);
+                    return Outcome::Interrupted;
                 }
-                let r = process_one(&ctx, input, &done, opts.force);
-                let skipped = matches!(r, Ok(None));
-                let r = r.map(|o| o.unwrap_or(Outcome::Interrupted));
-                if let Ok(Outcome::Done(rec)) = &r {
+                let is_done = |sha: &str| {
+                    let key = (
+                        input.id.clone(),
+                        sha.to_string(),
+                        ctx.model_sha256.clone(),
+                        ctx.policy_sha256.clone(),
+                    );
+                    done.get(&key)
+                        .is_some_and(|out| ctx.out.join(out).is_file())
+                };
+                let r = pipeline::process(&ctx, input, &is_done);
+                if let Outcome::Done(rec) = &r {
                     let secs = rec.file.duration_ms.unwrap_or(0) as f64 / 1000.0;
                     let mut a = audio_done.lock().unwrap_or_else(|e| e.into_inner());
                     *a += secs;
@@ -202,24 +239,21 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
                     log_outcome(rec);
                 }
                 bar.inc(1);
-                (input.clone(), r, skipped)
+                r
             })
             .collect()
     });
     bar.finish_and_clear();
 
-    let mut summary = Summary {
-        run_id: run_id.clone(),
-        ..Default::default()
-    };
     let mut by_kind: BTreeMap<String, f64> = BTreeMap::new();
-    for (input, r, skipped) in results {
+    for r in results {
         match r {
-            Ok(Outcome::Done(rec)) => match rec.file.status {
+            Outcome::Done(rec) => match rec.file.status {
                 Status::Redacted => {
                     summary.metrics.redacted += 1;
                     summary.metrics.audio_seconds +=
                         rec.file.duration_ms.unwrap_or(0) as f64 / 1000.0;
+                    summary.stages.add(&rec.file.timings);
                     for red in &rec.redactions {
                         *by_kind.entry(red.kind.clone()).or_default() +=
                             (red.muted_end_ms.saturating_sub(red.muted_start_ms)) as f64 / 1000.0;
@@ -233,16 +267,8 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
                     ));
                 }
             },
-            Ok(Outcome::Interrupted) if skipped => summary.metrics.skipped += 1,
-            Ok(Outcome::Interrupted) => summary.metrics.interrupted += 1,
-            Err(e) => {
-                // Could not even read the input: no receipt, reported here and counted.
-                summary.metrics.failed += 1;
-                tracing::error!(file = %input.rel.display(), error = %e, "failed");
-                summary
-                    .failures
-                    .push((input.rel.to_string_lossy().into_owned(), e));
-            }
+            Outcome::Skipped => summary.metrics.skipped += 1,
+            Outcome::Interrupted => summary.metrics.interrupted += 1,
         }
     }
     summary.metrics.muted_seconds_by_kind = by_kind;
@@ -252,32 +278,6 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
         summary.metrics.success_at = Some(chrono::Utc::now().timestamp());
     }
     Ok(summary)
-}
-
-/// Ok(None): skipped because done. Err: the input could not be read to hash it.
-fn process_one(
-    ctx: &RunContext,
-    input: &Input,
-    done: &HashMap<crate::batch::state::DoneKey, String>,
-    force: bool,
-) -> Result<Option<Outcome>, String> {
-    let sha = pipeline::sha256_file(&input.path)
-        .map_err(|e| format!("{}: cannot read: {e}", input.path.display()))?;
-    if !force {
-        let key = (
-            input.rel.to_string_lossy().into_owned(),
-            sha.clone(),
-            ctx.model_sha256.clone(),
-            ctx.policy_sha256.clone(),
-        );
-        if let Some(out) = done.get(&key) {
-            if ctx.out.join(out).is_file() {
-                tracing::debug!(file = %input.rel.display(), "already redacted with this model and policy");
-                return Ok(None);
-            }
-        }
-    }
-    Ok(Some(pipeline::process(ctx, input, &sha)))
 }
 
 fn log_outcome(rec: &Receipt) {

@@ -7,7 +7,7 @@
 //! in by the next run) or no receipt (the recording is redone, overwriting its own output).
 
 use crate::batch::audit::{Dataset, Receipt, Status};
-use crate::batch::fsio;
+use crate::batch::fsio::{self, Staging};
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -46,6 +46,8 @@ pub struct Lock {
 pub struct State {
     pub dir: PathBuf,
     pub dataset: Dataset,
+    /// Where this shard's temp files are written (`.callredact/tmp/<shard>/`).
+    pub staging: Staging,
     /// This run's shard label: receipts and part files are kept per shard, so the shards of
     /// one batch can share an output folder without touching each other's work in flight.
     shard: String,
@@ -99,15 +101,24 @@ impl State {
             out,
         )?;
         let own = flock(&dir.join(format!("lock-{shard}")), libc::LOCK_EX, out)?;
+        // An unsharded run holds the whole folder, so every shard's staging is garbage now;
+        // a shard holds only its own.
+        let tmp = dir.join("tmp");
+        if !sharded {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        let staging_dir = tmp.join(shard);
+        let staging = Staging::open(staging_dir.clone()).map_err(io_err(&staging_dir))?;
         let state = State {
             dataset: Dataset::new(out),
             dir,
+            staging,
             shard: shard.to_string(),
         };
-        // Temp files a killed run of this shard left in its own folders are garbage now.
-        let _ = fsio::sweep_temps(&state.dir.join("receipts").join(shard));
-        for t in crate::batch::audit::TABLES {
-            let _ = fsio::sweep_temps_matching(&state.dataset.table_dir(t), shard);
+        // Versions before the staging folder left temp files beside their destinations,
+        // unmuted copies of a call among them: remove any that remain, by exact name.
+        for sub in ["redacted", "transcripts", "audit", ".callredact"] {
+            let _ = fsio::sweep_legacy_temps(&out.join(sub));
         }
         Ok((
             state,
@@ -128,7 +139,7 @@ impl State {
     /// overwrite it; an existing output without a marker or an audit row is someone else's.
     pub fn mark_pending(&self, key: &str) -> Result<(), StateError> {
         let p = self.dir.join("pending").join(key);
-        fsio::write_atomic(&p, b"").map_err(io_err(&p))
+        self.staging.write_atomic(&p, b"").map_err(io_err(&p))
     }
 
     pub fn is_pending(&self, key: &str) -> bool {
@@ -145,7 +156,7 @@ impl State {
             path: p.display().to_string(),
             cause: e.to_string(),
         })?;
-        fsio::write_atomic(&p, &json).map_err(io_err(&p))
+        self.staging.write_atomic(&p, &json).map_err(io_err(&p))
     }
 
     pub fn receipts(&self) -> Result<Vec<Receipt>, StateError> {
@@ -189,7 +200,7 @@ impl State {
             .cloned()
             .collect();
         if !fresh.is_empty() {
-            self.dataset.write_parts(part_name, &fresh)?;
+            self.dataset.write_parts(&self.staging, part_name, &fresh)?;
         }
         for r in &receipts {
             let p = self.receipt_path(&r.file.file_id);
@@ -278,7 +289,7 @@ mod tests {
         s.write_receipt(&sample_receipt("f1")).unwrap();
         // Simulate: the part was written, then the process died before removing the receipt.
         s.dataset
-            .write_parts("crashed", &[sample_receipt("f1")])
+            .write_parts(&s.staging, "crashed", &[sample_receipt("f1")])
             .unwrap();
         s.write_receipt(&sample_receipt("f2")).unwrap();
         assert_eq!(s.consolidate("next").unwrap(), 1);
@@ -292,7 +303,9 @@ mod tests {
     fn done_reads_both_audit_and_receipts() {
         let d = tempfile::tempdir().unwrap();
         let (s, _l) = State::open(d.path(), "0-of-1", false).unwrap();
-        s.dataset.write_parts("p", &[sample_receipt("f1")]).unwrap();
+        s.dataset
+            .write_parts(&s.staging, "p", &[sample_receipt("f1")])
+            .unwrap();
         let mut r = sample_receipt("f2");
         r.file.input_path = "b.wav".into();
         s.write_receipt(&r).unwrap();

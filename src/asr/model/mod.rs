@@ -83,7 +83,7 @@ pub fn import(ct2_dir: &Path, out: &Path) -> Result<ImportReport, ModelError> {
     let (hparams, tensors) = convert(&vars).map_err(format_err(&bin))?;
     check_vocabulary(&vocab, hparams.n_vocab as usize).map_err(format_err(&voc))?;
 
-    let mut file = AtomicFile::create(out).map_err(io_err(out))?;
+    let mut file = AtomicFile::beside(out).map_err(io_err(out))?;
     let sha256 = {
         let mut w = HashingWriter {
             inner: BufWriter::with_capacity(1 << 20, file.file()),
