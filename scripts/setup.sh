@@ -3,20 +3,45 @@
 # that has the Rust toolchain and Python with pip: system packages with apt-get when run as root
 # (otherwise it prints the exact command), Python packages for the scorer and audit checks into
 # .venv, and the Whisper model. Safe to run again: it does nothing that is already done.
+#
+# Each check asks for exactly what a build or test step uses, not for something that merely
+# looks like it: a machine once had libclang-cpp14 (a different library) and no libclang, and
+# the whisper-rs-sys build failed with "Unable to find libclang".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-command -v cmake >/dev/null || need+=(cmake)
-command -v c++ >/dev/null || need+=(g++)
-# bindgen (whisper-rs-sys) needs libclang.
-ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || ls /usr/lib/*/libclang*.so* >/dev/null 2>&1 || need+=(libclang-dev)
-command -v espeak-ng >/dev/null || need+=(espeak-ng)
-command -v sox >/dev/null || need+=(sox)
-# MP3/OGG support in sox, for the scorer and the sample generator.
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# whisper-rs-sys builds whisper.cpp with cmake and a C++ compiler.
+have cmake || need+=(cmake)
+have c++ || need+=(g++)
+# ...and generates its bindings with bindgen, which loads libclang at run time (clang-sys looks
+# for libclang.so, libclang-N.so or libclang.so.N) and needs clang's own headers (stddef.h).
+libclang_ok() {
+  local lib=0 hdr=0 f
+  for f in /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* \
+           /usr/lib/*/libclang.so* /usr/lib/*/libclang-[0-9]*.so*; do
+    [ -e "$f" ] && lib=1 && break
+  done
+  for f in /usr/lib/llvm-*/lib/clang/*/include/stddef.h /usr/lib/clang/*/include/stddef.h; do
+    [ -e "$f" ] && hdr=1 && break
+  done
+  [ "$lib" = 1 ] && [ "$hdr" = 1 ]
+}
+libclang_ok || need+=(libclang-dev)
+# The sample and corpus generators and the scorer: espeak-ng, sox (with MP3/Ogg), lame, ffmpeg.
+have espeak-ng || need+=(espeak-ng)
+have sox || need+=(sox)
 sox -h 2>/dev/null | grep -q "mp3" || need+=(libsox-fmt-all)
-command -v lame >/dev/null || need+=(lame)
-command -v ffmpeg >/dev/null || need+=(ffmpeg)
+have lame || need+=(lame)
+have ffmpeg || need+=(ffmpeg)
+# The review page's test renders it in a real browser.
+have chromium || need+=(chromium)
+# .venv below: Debian's own python3 keeps venv's pip in a separate package.
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${need[*]}" >&2
@@ -27,6 +52,7 @@ if ((${#need[@]})); then
     echo "setup: missing system packages; run: sudo apt-get install -y ${need[*]}" >&2
     exit 2
   fi
+  libclang_ok || { echo "setup: libclang-dev is installed but libclang or its headers are not where bindgen looks" >&2; exit 2; }
 fi
 
 # Python tools for the scorer and audit checks, kept out of the system site-packages.

@@ -68,7 +68,7 @@ impl Recording {
         limits: &Limits,
         expected_sha256: Option<&str>,
     ) -> Result<Recording, DecodeError> {
-        let p = || path.display().to_string();
+        let p = || crate::names::escaped(path);
         let open_err = |source| DecodeError::Open { path: p(), source };
         let mut file = File::open(path).map_err(open_err)?;
         let file_len = file.metadata().map_err(open_err)?.len();
@@ -98,7 +98,7 @@ impl Recording {
         limits: &Limits,
         expected_sha256: Option<&str>,
     ) -> Result<Recording, DecodeError> {
-        let p = || path.display().to_string();
+        let p = || crate::names::escaped(path);
         let header = wav::parse(&mut file, file_len).map_err(|e| match e {
             wav::WavError::Io(source) => DecodeError::Open { path: p(), source },
             wav::WavError::Unsupported { .. } => DecodeError::Unsupported {
@@ -305,7 +305,7 @@ fn check_sha(path: &Path, bytes: &[u8], expected: Option<&str>) -> Result<(), De
     let got = hex::encode(Sha256::digest(bytes));
     if got != expected {
         return Err(DecodeError::Changed {
-            path: path.display().to_string(),
+            path: crate::names::escaped(path),
             expected: expected.to_string(),
             got,
         });

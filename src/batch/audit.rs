@@ -392,11 +392,11 @@ fn transcripts_batch(rows: &[&TranscriptRow]) -> Result<RecordBatch, arrow_schem
 
 fn write_part(staging: &Staging, path: &Path, batch: RecordBatch) -> Result<(), AuditError> {
     let perr = |e: &dyn std::fmt::Display| AuditError::Parquet {
-        path: path.display().to_string(),
+        path: crate::names::escaped(path),
         cause: e.to_string(),
     };
     let ioerr = |source| AuditError::Io {
-        path: path.display().to_string(),
+        path: crate::names::escaped(path),
         source,
     };
     let mut f = staging.create(path).map_err(ioerr)?;

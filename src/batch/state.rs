@@ -32,7 +32,7 @@ pub enum StateError {
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
     move |source| StateError::Io {
-        path: path.display().to_string(),
+        path: crate::names::escaped(path),
         source,
     }
 }
