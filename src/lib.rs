@@ -6,6 +6,7 @@
 //! - `asr`: transcription with whisper.cpp, and the model importer;
 //! - `detect`: sensitive values in the words;
 //! - `plan`: findings to muted sample ranges; `transcript`: the redacted text;
+//! - `verify`: a second listen to the redacted audio before it is published;
 //! - `pipeline`: one recording through every stage.
 
 pub mod asr;
@@ -19,3 +20,4 @@ pub mod policy;
 pub mod transcript;
 pub mod types;
 pub mod units;
+pub mod verify;

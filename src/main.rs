@@ -103,6 +103,14 @@ struct RunArgs {
     /// No progress bar, even on a terminal.
     #[arg(long)]
     no_progress: bool,
+    /// Listen to each redacted recording again before publishing it, and fail it closed if a
+    /// card number, security code or long run of digits is still audible (also [verify] in
+    /// the policy).
+    #[arg(long)]
+    verify: bool,
+    /// A second model for the verification (base, for a second opinion); implies --verify.
+    #[arg(long)]
+    verify_model: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -218,6 +226,11 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let policy = load_policy(&args.policy)?;
     batch::check_out_dir(&args.out).map_err(anyhow::Error::msg)?;
     let model = callredact::asr::locate::model_path(args.model.as_deref())?;
+    let verify_model = match (&args.verify_model, args.verify || policy.verify.enabled) {
+        (Some(p), _) => Some(callredact::asr::locate::model_path(Some(p))?),
+        (None, true) => Some(model.clone()),
+        (None, false) => None,
+    };
     let cores = default_threads();
     // Whisper scales sub-linearly with threads, so on a many-core box several recordings at
     // once beat one recording on every core; two threads each is the measured sweet spot.
@@ -241,6 +254,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         inputs: args.inputs,
         out: args.out,
         model_path: model,
+        verify_model,
         policy,
         jobs,
         threads_per_job: threads,

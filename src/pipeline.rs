@@ -35,6 +35,8 @@ use std::time::Instant;
 /// What every recording in a run shares.
 pub struct RunContext<'a> {
     pub model: &'a Model,
+    /// The model for the second listen before publishing; None when verification is off.
+    pub verify_model: Option<&'a Model>,
     pub model_name: String,
     pub model_sha256: String,
     pub policy: &'a Policy,
@@ -73,6 +75,7 @@ pub enum Stage {
     Transcribe,
     Detect,
     Write,
+    Verify,
 }
 
 impl Stage {
@@ -84,6 +87,7 @@ impl Stage {
             Stage::Transcribe => "transcribe",
             Stage::Detect => "detect",
             Stage::Write => "write",
+            Stage::Verify => "verify",
         }
     }
 }
@@ -399,6 +403,8 @@ fn new_row(ctx: &RunContext, input: &Input, started_at: i64) -> FileRow {
         elapsed_ms: 0,
         stage: None,
         timings: StageTimes::default(),
+        verified: "off".into(),
+        verify_findings: 0,
     }
 }
 
@@ -458,13 +464,16 @@ fn run_stages(
     }
     stage.set(Stage::Write);
     let t = Instant::now();
-    let rows = write_outputs(ctx, input, key, &name, &rec, &analysis, row)?;
+    let rows = write_outputs(ctx, input, key, &name, &rec, &analysis, row, times, stage)?;
     times.write_ms += t.elapsed().as_millis() as u64;
+    times.write_ms = times.write_ms.saturating_sub(times.verify_ms);
     Ok(rows)
 }
 
 /// Writes the redacted audio, then the transcript, each through the staging folder, and
-/// builds the audit rows.
+/// builds the audit rows. With verification on, the audio is listened to again in its temp
+/// file and published only if no sensitive digits are still audible.
+#[allow(clippy::too_many_arguments)]
 fn write_outputs(
     ctx: &RunContext,
     input: &Input,
@@ -473,6 +482,8 @@ fn write_outputs(
     rec: &Recording,
     analysis: &Analysis,
     row: &mut FileRow,
+    times: &mut StageTimes,
+    stage: &Cell<Stage>,
 ) -> Result<Rows, Failure> {
     let fail = |cause: String| Failure::at(Stage::Write, cause);
     let output = encode::choose(rec, ctx.lossy_as);
@@ -527,6 +538,41 @@ fn write_outputs(
         if got != row.input_sha256 {
             return Err(fail(changed(name, &row.input_sha256, &got)));
         }
+    }
+    if let Some(model) = ctx.verify_model {
+        stage.set(Stage::Verify);
+        let t = Instant::now();
+        file.file().sync_all().map_err(|e| out_err(&e))?;
+        let p = ctx.policy;
+        let heard = crate::verify::listen_again(
+            file.temp_path(),
+            model,
+            (&p.limits, &p.detect, &p.verify),
+            ctx.threads,
+            &ctx.stop,
+        );
+        times.verify_ms += t.elapsed().as_millis() as u64;
+        let heard = heard.map_err(|e| Failure::at(Stage::Verify, format!("{name}: {e}")))?;
+        row.verify_findings = heard.len() as u32;
+        if !heard.is_empty() {
+            row.verified = "failed".into();
+            let what: Vec<String> = heard.iter().take(5).map(|a| a.to_string()).collect();
+            let more = heard.len().saturating_sub(5);
+            return Err(Failure::at(
+                Stage::Verify,
+                format!(
+                    "{name}: not published: the second listen found {}{}",
+                    what.join("; "),
+                    if more > 0 {
+                        format!("; and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+        row.verified = "passed".into();
+        stage.set(Stage::Write);
     }
     file.commit().map_err(|e| out_err(&e))?;
     row.output_path = Some(input.audio_out.to_string_lossy().into_owned());

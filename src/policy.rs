@@ -4,6 +4,7 @@
 use crate::audio::limits::Limits;
 use crate::detect::{DetectConfig, KindFilter};
 use crate::types::Kind;
+use crate::verify::VerifyPolicy;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -101,6 +102,8 @@ pub struct Policy {
     pub detect: DetectConfig,
     /// What a recording may claim before it is refused (duration, channels, rate, memory).
     pub limits: Limits,
+    /// The second listen before publishing.
+    pub verify: VerifyPolicy,
 }
 
 impl Default for Policy {
@@ -111,6 +114,7 @@ impl Default for Policy {
             kinds: BTreeMap::new(),
             detect: DetectConfig::default(),
             limits: Limits::default(),
+            verify: VerifyPolicy::default(),
         }
     }
 }
@@ -178,6 +182,7 @@ mod tests {
         assert_eq!(p.version, 1);
         assert!(Kind::ALL.iter().all(|k| p.enabled(*k)));
         assert_eq!(p.limits, Limits::default());
+        assert_eq!(p.verify, VerifyPolicy::default());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Bumped when a column changes meaning or is removed; adding a column keeps it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
@@ -84,6 +84,16 @@ pub struct FileRow {
     /// Where the recording's time went, per stage.
     #[serde(default)]
     pub timings: StageTimes,
+    /// The second listen: `passed`, `failed`, or `off`.
+    #[serde(default = "verify_off")]
+    pub verified: String,
+    /// What the second listen still heard (0 when it passed or was off).
+    #[serde(default)]
+    pub verify_findings: u32,
+}
+
+fn verify_off() -> String {
+    "off".into()
 }
 
 /// Wall milliseconds per stage of one recording (columns `<stage>_ms` of the files table).
@@ -102,6 +112,8 @@ pub struct StageTimes {
     pub detect_ms: u64,
     /// Writing and syncing the redacted audio and transcript.
     pub write_ms: u64,
+    /// The second listen to the redacted audio, when on.
+    pub verify_ms: u64,
 }
 
 impl StageTimes {
@@ -112,6 +124,7 @@ impl StageTimes {
         self.asr_ms += o.asr_ms;
         self.detect_ms += o.detect_ms;
         self.write_ms += o.write_ms;
+        self.verify_ms += o.verify_ms;
     }
 
     /// "hash 0.1 s, decode 0.2 s, ..., asr 55.0 s (97.1%)": each stage's seconds, and the
@@ -124,16 +137,18 @@ impl StageTimes {
             + self.detect_ms
             + self.write_ms;
         let s = |ms: u64| ms as f64 / 1000.0;
-        let outside = 100.0 * (all - self.asr_ms) as f64 / all.max(1) as f64;
+        let asr = self.asr_ms + self.verify_ms;
+        let outside = 100.0 * (all - asr) as f64 / all.max(1) as f64;
         format!(
-            "hash {:.1} s, decode {:.1} s, vad {:.1} s, asr {:.1} s, detect {:.1} s, write {:.1} s \
-             ({outside:.1}% outside asr)",
+            "hash {:.1} s, decode {:.1} s, vad {:.1} s, asr {:.1} s, detect {:.1} s, write {:.1} s, \
+             verify {:.1} s ({outside:.1}% outside asr and verify)",
             s(self.hash_ms),
             s(self.decode_ms),
             s(self.vad_ms),
             s(self.asr_ms),
             s(self.detect_ms),
-            s(self.write_ms)
+            s(self.write_ms),
+            s(self.verify_ms)
         )
     }
 }
@@ -240,6 +255,9 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
         Field::new("asr_ms", DataType::UInt64, false),
         Field::new("detect_ms", DataType::UInt64, false),
         Field::new("write_ms", DataType::UInt64, false),
+        Field::new("verify_ms", DataType::UInt64, false),
+        s("verified", false),
+        Field::new("verify_findings", DataType::UInt32, false),
     ]);
     RecordBatch::try_new(
         Arc::new(schema),
@@ -290,6 +308,11 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
                 r.timings.detect_ms
             )),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(r.timings.write_ms)),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.verify_ms
+            )),
+            col!(rows, StringBuilder, |r: &&FileRow| Some(r.verified.clone())),
+            col!(rows, UInt32Builder, |r: &&FileRow| Some(r.verify_findings)),
         ],
     )
 }
@@ -562,6 +585,8 @@ pub(crate) fn sample_receipt(id: &str) -> Receipt {
         elapsed_ms: 2,
         stage: None,
         timings: StageTimes::default(),
+        verified: "off".into(),
+        verify_findings: 0,
     };
     Receipt {
         redactions: vec![RedactionRow {

@@ -152,6 +152,11 @@ impl AtomicFile {
         self.file.as_mut().expect("file is open until commit")
     }
 
+    /// Where the file is being written, before `commit` moves it: for reading it back.
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// fsyncs the file, renames it to its destination (creating the destination's folder),
     /// and fsyncs that folder.
     pub fn commit(mut self) -> io::Result<()> {

@@ -45,6 +45,9 @@ pub struct Options {
     pub inputs: Vec<Root>,
     pub out: PathBuf,
     pub model_path: PathBuf,
+    /// Verify each recording before publishing it, with this model (the run's own when it is
+    /// the same file).
+    pub verify_model: Option<PathBuf>,
     pub policy: Policy,
     pub jobs: usize,
     pub threads_per_job: usize,
@@ -64,6 +67,8 @@ pub struct Summary {
     pub failures: Vec<(String, String)>,
     /// Stage times of the recordings redacted, summed over recordings (and so over jobs).
     pub stages: StageTimes,
+    /// Recordings that passed the second listen.
+    pub verified: u64,
 }
 
 impl Summary {
@@ -83,7 +88,11 @@ impl Summary {
             m.audio_seconds / 3600.0,
             muted / 60.0,
             m.duration_seconds
-        ) + &format!("; stages {}", self.stages.line())
+        ) + &if self.verified > 0 {
+            format!("; {} verified", self.verified)
+        } else {
+            String::new()
+        } + &format!("; stages {}", self.stages.line())
     }
 }
 
@@ -166,6 +175,15 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
         return Ok(summary);
     }
     let model = Model::load(&opts.model_path)?;
+    let second = match &opts.verify_model {
+        Some(p) if *p != opts.model_path => Some(Model::load(p)?),
+        _ => None,
+    };
+    let verify_model = match (&opts.verify_model, &second) {
+        (Some(_), Some(m)) => Some(m),
+        (Some(_), None) => Some(&model),
+        (None, _) => None,
+    };
     let model_sha256 =
         pipeline::sha256_file(&opts.model_path, &opts.stop).map_err(|source| BatchError::Io {
             path: crate::names::escaped(&opts.model_path),
@@ -184,6 +202,7 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
 
     let ctx = RunContext {
         model: &model,
+        verify_model,
         model_name,
         model_sha256,
         policy: &opts.policy,
@@ -251,6 +270,7 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
             Outcome::Done(rec) => match rec.file.status {
                 Status::Redacted => {
                     summary.metrics.redacted += 1;
+                    summary.verified += (rec.file.verified == "passed") as u64;
                     summary.metrics.audio_seconds +=
                         rec.file.duration_ms.unwrap_or(0) as f64 / 1000.0;
                     summary.stages.add(&rec.file.timings);
