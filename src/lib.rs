@@ -6,7 +6,8 @@
 //! - `asr`: transcription with whisper.cpp, and the model importer;
 //! - `detect`: sensitive values in the words;
 //! - `plan`: findings to muted sample ranges; `transcript`: the redacted text;
-//! - `pipeline`: one recording through every stage.
+//! - `pipeline`: one recording through every stage;
+//! - `report`: the static review pages built from an output folder.
 
 pub mod asr;
 pub mod audio;
@@ -15,6 +16,7 @@ pub mod detect;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
+pub mod report;
 pub mod transcript;
 pub mod types;
 pub mod units;
