@@ -17,6 +17,8 @@ command -v sox >/dev/null || need+=(sox)
 sox -h 2>/dev/null | grep -q "mp3" || need+=(libsox-fmt-all)
 command -v lame >/dev/null || need+=(lame)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
+# Headless browser for tests/report.rs, which renders the review pages and reads their DOM.
+command -v chromium >/dev/null || need+=(chromium)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${need[*]}" >&2
