@@ -7,7 +7,8 @@
 //! - `detect`: sensitive values in the words;
 //! - `plan`: findings to muted sample ranges; `transcript`: the redacted text;
 //! - `verify`: a second listen to the redacted audio before it is published;
-//! - `pipeline`: one recording through every stage.
+//! - `pipeline`: one recording through every stage;
+//! - `report`: the static review pages built from an output folder.
 
 pub mod asr;
 pub mod audio;
@@ -17,6 +18,7 @@ pub mod names;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
+pub mod report;
 pub mod transcript;
 pub mod types;
 pub mod units;

@@ -53,6 +53,12 @@ enum Command {
         #[arg(long, default_value_t = default_threads())]
         threads: usize,
     },
+    /// Write OUT/report/: a static review page per call and an index, from the audit and the
+    /// redacted outputs only. Opens offline, from file:// or any static file server.
+    Report {
+        /// An output folder of `callredact run`.
+        out: PathBuf,
+    },
     /// Print the default policy (TOML), to start your own from.
     Policy,
     /// Manage Whisper model files.
@@ -111,6 +117,9 @@ struct RunArgs {
     /// A second model for the verification (base, for a second opinion); implies --verify.
     #[arg(long)]
     verify_model: Option<PathBuf>,
+    /// At the end of the run, write OUT/report/ as `callredact report OUT` does.
+    #[arg(long)]
+    report: bool,
 }
 
 #[derive(Subcommand)]
@@ -219,7 +228,28 @@ fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
             threads,
         } => inspect(file, model, policy, threads),
         Command::Run(args) => run(args),
+        Command::Report { out } => {
+            report(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Writes the review pages for `out` and says where they are.
+fn report(out: &std::path::Path) -> anyhow::Result<()> {
+    let w = callredact::report::write(out).context("writing the report")?;
+    println!(
+        "report: {} ({} calls, {} pages{})",
+        w.index.display(),
+        w.calls,
+        w.pages,
+        if w.no_waveform > 0 {
+            format!(", {} without a waveform", w.no_waveform)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
 }
 
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -275,6 +305,11 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     tracing::info!(run_id = %summary.run_id, "{}", summary.line());
     println!("{}", summary.line());
+    // After the audit is written, so the report shows this run; a run stopped by a signal
+    // still gets one, as it still gets its metrics.
+    if args.report {
+        report(&opts.out)?;
+    }
     Ok(if summary.ok() {
         ExitCode::SUCCESS
     } else {

@@ -4,7 +4,6 @@
 use crate::audio::limits::Limits;
 use crate::detect::{DetectConfig, KindFilter};
 use crate::types::Kind;
-use crate::verify::VerifyPolicy;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -88,6 +87,26 @@ impl Default for KindPolicy {
             enabled: true,
             pad_ms: None,
             snap_max_ms: None,
+        }
+    }
+}
+
+/// The `[verify]` section: the second listen before publishing (see `verify`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerifyPolicy {
+    /// Verify every recording before it is published (`run --verify` turns it on too).
+    pub enabled: bool,
+    /// A run of this many digits still audible fails the recording, whatever it is: see the
+    /// README for the false-alarm rates that chose it.
+    pub min_digits: usize,
+}
+
+impl Default for VerifyPolicy {
+    fn default() -> Self {
+        VerifyPolicy {
+            enabled: false,
+            min_digits: 8,
         }
     }
 }

@@ -14,32 +14,12 @@ use crate::audio::limits::Limits;
 use crate::audio::recording::Recording;
 use crate::audio::vad;
 use crate::detect::{self, normalise::digit_runs, DetectConfig, KindFilter};
+use crate::policy::VerifyPolicy;
 use crate::types::{CallTranscript, ChannelTranscript, Kind, Role, Voiced};
 use crate::units::Ms;
-use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-
-/// The policy's `[verify]` section.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct VerifyPolicy {
-    /// Verify every recording before it is published (`run --verify` turns it on too).
-    pub enabled: bool,
-    /// A run of this many digits still audible fails the recording, whatever it is: see the
-    /// README for the false-alarm rates that chose it.
-    pub min_digits: usize,
-}
-
-impl Default for VerifyPolicy {
-    fn default() -> Self {
-        VerifyPolicy {
-            enabled: false,
-            min_digits: 8,
-        }
-    }
-}
 
 /// What the second listen heard still audible: kinds and times only.
 #[derive(Clone, Debug, PartialEq)]
