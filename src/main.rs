@@ -131,11 +131,23 @@ enum ModelCommand {
         /// The ggml file to write.
         #[arg(short, long)]
         out: PathBuf,
+        /// Store the big matrices in one of ggml's block formats, as whisper.cpp's `quantize`
+        /// does: smaller and faster on CPU. Without it they are f16.
+        #[arg(long, value_enum)]
+        quantize: Option<Quantize>,
     },
 }
 
 fn parse_root(arg: &str) -> Result<Root, String> {
     Root::parse(arg).map_err(|e| e.to_string())
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Quantize {
+    #[value(name = "q8_0")]
+    Q8_0,
+    #[value(name = "q5_1")]
+    Q5_1,
 }
 
 fn default_threads() -> usize {
@@ -210,9 +222,20 @@ fn load_policy(path: &Option<PathBuf>) -> anyhow::Result<Policy> {
 fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Model {
-            command: ModelCommand::Import { ct2_dir, out },
+            command:
+                ModelCommand::Import {
+                    ct2_dir,
+                    out,
+                    quantize,
+                },
         } => {
-            let report = callredact::asr::model::import(&ct2_dir, &out)
+            use callredact::asr::model::{import_with, Weights};
+            let weights = match quantize {
+                None => Weights::F16,
+                Some(Quantize::Q8_0) => Weights::Q8_0,
+                Some(Quantize::Q5_1) => Weights::Q5_1,
+            };
+            let report = import_with(&ct2_dir, &out, weights)
                 .with_context(|| format!("importing {}", ct2_dir.display()))?;
             println!("wrote {}: {report}", out.display());
             Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! Writer for whisper.cpp's ggml model file: magic, hyper-parameters, mel filterbank,
 //! vocabulary, then tensors with their dimensions innermost first.
 
+use super::quant;
 use std::io::{self, Write};
 
 pub const MAGIC: u32 = 0x6767_6d6c;
@@ -18,7 +19,8 @@ pub struct Hparams {
     pub n_text_head: i32,
     pub n_text_layer: i32,
     pub n_mels: i32,
-    /// 1: the big matrices (and the convolutions) are f16.
+    /// 1: the big matrices (and the convolutions) are f16. A quantised file holds
+    /// `GGML_QNT_VERSION * GGML_QNT_VERSION_FACTOR + ggml_ftype` (2007 for q8_0).
     pub ftype: i32,
 }
 
@@ -40,11 +42,23 @@ impl Hparams {
     }
 }
 
-/// How a tensor is stored; the codes are ggml's type ids.
+/// How a tensor is stored; the codes are ggml's type ids (`enum ggml_type` in `ggml.h`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Store {
     F32 = 0,
     F16 = 1,
+    Q5_1 = 7,
+    Q8_0 = 8,
+}
+
+impl Store {
+    /// Values per block: the innermost dimension must be a multiple of it.
+    pub fn block_len(self) -> usize {
+        match self {
+            Store::F32 | Store::F16 => 1,
+            Store::Q5_1 | Store::Q8_0 => quant::QK,
+        }
+    }
 }
 
 /// One tensor to write. `shape` is row-major (outermost first), as PyTorch gives it.
@@ -106,6 +120,17 @@ pub fn write_tensor(w: &mut impl Write, t: &Out) -> io::Result<()> {
     // Converted in chunks: one write per value is slow even through a BufWriter, and one
     // buffer for the whole token embedding is needless memory.
     let mut buf = Vec::with_capacity(64 * 1024);
+    if t.data.len() % t.store.block_len() != 0 {
+        // The importer checks the shapes first; this keeps a bad call from writing a torn block.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{}: {} values do not fill whole blocks",
+                t.name,
+                t.data.len()
+            ),
+        ));
+    }
     for chunk in t.data.chunks(16 * 1024) {
         buf.clear();
         match t.store {
@@ -115,15 +140,28 @@ pub fn write_tensor(w: &mut impl Write, t: &Out) -> io::Result<()> {
             Store::F16 => chunk
                 .iter()
                 .for_each(|v| buf.extend_from_slice(&half::f16::from_f32(*v).to_le_bytes())),
+            // 16 Ki is a multiple of the block length, so no block straddles two chunks.
+            Store::Q8_0 => chunk
+                .chunks_exact(quant::QK)
+                .for_each(|c| quant::q8_0_block(block(c), &mut buf)),
+            Store::Q5_1 => chunk
+                .chunks_exact(quant::QK)
+                .for_each(|c| quant::q5_1_block(block(c), &mut buf)),
         }
         w.write_all(&buf)?;
     }
     Ok(())
 }
 
+fn block(c: &[f32]) -> &[f32; quant::QK] {
+    c.try_into().expect("chunks_exact gives whole blocks")
+}
+
 /// A ggml file read back, for the tests to check what was written.
 #[cfg(test)]
 pub mod read {
+    use super::quant::{q5_1_decode, q8_0_decode, Q5_1_BLOCK_BYTES, Q8_0_BLOCK_BYTES, QK};
+
     pub struct File {
         pub magic: u32,
         pub hparams: [i32; 11],
@@ -139,7 +177,10 @@ pub mod read {
         /// Innermost first, as in the file.
         pub ne: Vec<i32>,
         pub ttype: i32,
+        /// The values, dequantised for the block formats.
         pub data: Vec<f32>,
+        /// The stored bytes.
+        pub raw: Vec<u8>,
     }
 
     struct Cur<'a>(&'a [u8], usize);
@@ -180,21 +221,39 @@ pub mod read {
             let (n_dims, name_len, ttype) = (c.i32(), c.i32() as usize, c.i32());
             let ne: Vec<i32> = (0..n_dims).map(|_| c.i32()).collect();
             let name = String::from_utf8(c.bytes(name_len).to_vec()).expect("utf-8 name");
-            let n: i32 = ne.iter().product();
-            let data = match ttype {
-                0 => (0..n).map(|_| c.f32()).collect(),
-                1 => (0..n)
-                    .map(|_| {
-                        half::f16::from_le_bytes(c.bytes(2).try_into().expect("2 bytes")).to_f32()
-                    })
-                    .collect(),
+            let n = ne.iter().product::<i32>() as usize;
+            let nbytes = match ttype {
+                0 => n * 4,
+                1 => n * 2,
+                7 => n / QK * Q5_1_BLOCK_BYTES,
+                8 => n / QK * Q8_0_BLOCK_BYTES,
                 t => panic!("tensor {name}: type {t}"),
+            };
+            let raw = c.bytes(nbytes).to_vec();
+            let data = match ttype {
+                0 => raw
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
+                    .collect(),
+                1 => raw
+                    .chunks_exact(2)
+                    .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+                    .collect(),
+                7 => raw
+                    .chunks_exact(Q5_1_BLOCK_BYTES)
+                    .flat_map(q5_1_decode)
+                    .collect(),
+                _ => raw
+                    .chunks_exact(Q8_0_BLOCK_BYTES)
+                    .flat_map(q8_0_decode)
+                    .collect(),
             };
             tensors.push(Tensor {
                 name,
                 ne,
                 ttype,
                 data,
+                raw,
             });
         }
         File {

@@ -4,6 +4,7 @@
 mod ct2;
 mod ggml;
 mod mel;
+mod quant;
 mod vocab;
 
 use crate::batch::fsio::AtomicFile;
@@ -25,9 +26,71 @@ pub enum ModelError {
     },
 }
 
+/// How an import stores the big matrices (every 2-D weight and the token embedding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Weights {
+    /// As the CTranslate2 float16 models hold them, and as whisper.cpp's own converter writes.
+    #[default]
+    F16,
+    /// ggml's `q8_0`: blocks of 32 values as int8 codes with one f16 scale (8.5 bits a value).
+    Q8_0,
+    /// ggml's `q5_1`: blocks of 32 values as 5-bit codes with an f16 scale and minimum (6 bits).
+    Q5_1,
+}
+
+/// `GGML_QNT_VERSION` and `GGML_QNT_VERSION_FACTOR` in `ggml.h`: a quantised file's header
+/// carries the version of the block formats in its `ftype`, which whisper.cpp strips with `%`.
+const GGML_QNT_VERSION: i32 = 2;
+const GGML_QNT_VERSION_FACTOR: i32 = 1000;
+
+/// The 2-D tensors whisper.cpp's `quantize` tool leaves as they are (`to_skip` in
+/// `examples/quantize/quantize.cpp`): whisper.cpp allocates them as f32 whatever the ftype.
+const NOT_QUANTISED: [&str; 4] = [
+    "encoder.conv1.bias",
+    "encoder.conv2.bias",
+    "encoder.positional_embedding",
+    "decoder.positional_embedding",
+];
+
+impl Weights {
+    pub fn name(self) -> &'static str {
+        match self {
+            Weights::F16 => "f16",
+            Weights::Q8_0 => "q8_0",
+            Weights::Q5_1 => "q5_1",
+        }
+    }
+
+    /// The header's `ftype`. f16 stays a bare 1, as whisper.cpp's converter writes it (and as
+    /// the recorded sha256 of our f16 import expects); the quantised ones carry the version as
+    /// `quantize` writes them (`ggml_ftype`: 7 `MOSTLY_Q8_0`, 9 `MOSTLY_Q5_1`).
+    fn ftype(self) -> i32 {
+        match self {
+            Weights::F16 => 1,
+            Weights::Q8_0 => GGML_QNT_VERSION * GGML_QNT_VERSION_FACTOR + 7,
+            Weights::Q5_1 => GGML_QNT_VERSION * GGML_QNT_VERSION_FACTOR + 9,
+        }
+    }
+
+    fn store(self) -> Option<Store> {
+        match self {
+            Weights::F16 => None,
+            Weights::Q8_0 => Some(Store::Q8_0),
+            Weights::Q5_1 => Some(Store::Q5_1),
+        }
+    }
+}
+
+impl std::fmt::Display for Weights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What an import wrote.
 #[derive(Debug, Clone)]
 pub struct ImportReport {
+    pub weights: Weights,
     pub tensors: usize,
     /// Regular tokens written to the file (those below `<|endoftext|>`).
     pub vocab: usize,
@@ -45,8 +108,8 @@ impl std::fmt::Display for ImportReport {
         };
         write!(
             f,
-            "{} tensors, {} tokens ({} regular, {kind}), sha256 {}",
-            self.tensors, self.n_vocab, self.vocab, self.sha256
+            "{} tensors, {} weights, {} tokens ({} regular, {kind}), sha256 {}",
+            self.tensors, self.weights, self.n_vocab, self.vocab, self.sha256
         )
     }
 }
@@ -60,10 +123,23 @@ const ENGLISH_EOT: usize = 50256;
 const N_FFT: usize = 400;
 const SAMPLE_RATE: f64 = 16_000.0;
 
+/// Converts the CTranslate2 Whisper model in `ct2_dir` to an f16 ggml file at `out`.
+pub fn import(ct2_dir: &Path, out: &Path) -> Result<ImportReport, ModelError> {
+    import_with(ct2_dir, out, Weights::F16)
+}
+
 /// Converts the CTranslate2 Whisper model in `ct2_dir` to a ggml file at `out`, atomically
 /// (a temp file beside `out`, fsynced, renamed, directory fsynced). The output depends only on
-/// the input files, so the same model always gives the same bytes.
-pub fn import(ct2_dir: &Path, out: &Path) -> Result<ImportReport, ModelError> {
+/// the input files and `weights`, so the same model always gives the same bytes.
+///
+/// Quantised weights are encoded from the source values, choosing the tensors as whisper.cpp's
+/// `quantize` does; from a float16 model that gives the very bytes `quantize` writes when fed
+/// the f16 import.
+pub fn import_with(
+    ct2_dir: &Path,
+    out: &Path,
+    weights: Weights,
+) -> Result<ImportReport, ModelError> {
     let bin = ct2_dir.join("model.bin");
     let voc = ct2_dir.join("vocabulary.txt");
     let io_err = |p: &Path| {
@@ -80,7 +156,8 @@ pub fn import(ct2_dir: &Path, out: &Path) -> Result<ImportReport, ModelError> {
     drop(bytes);
     let text = std::fs::read_to_string(&voc).map_err(io_err(&voc))?;
     let vocab = vocab::parse(&text).map_err(format_err(&voc))?;
-    let (hparams, tensors) = convert(&vars).map_err(format_err(&bin))?;
+    let (mut hparams, mut tensors) = convert(&vars).map_err(format_err(&bin))?;
+    quantise(&mut hparams, &mut tensors, weights).map_err(format_err(&bin))?;
     check_vocabulary(&vocab, hparams.n_vocab as usize).map_err(format_err(&voc))?;
 
     let mut file = AtomicFile::beside(out).map_err(io_err(out))?;
@@ -100,11 +177,40 @@ pub fn import(ct2_dir: &Path, out: &Path) -> Result<ImportReport, ModelError> {
     };
     file.commit().map_err(io_err(out))?;
     Ok(ImportReport {
+        weights,
         tensors: tensors.len(),
         vocab: vocab.regular.len(),
         sha256,
         n_vocab: hparams.n_vocab as usize,
     })
+}
+
+/// Switches the tensors whisper.cpp's `quantize` would quantise to `weights`' block format: the
+/// 2-D ones (`ggml_common_quantize_0` in `examples/common-ggml.cpp` takes only `n_dims == 2`,
+/// so the 3-D convolution kernels stay f16, which whisper.cpp's convolution requires) except
+/// those in [`NOT_QUANTISED`]. whisper.cpp allocates every other 2-D tensor in the header's
+/// type and rejects a file where one differs, so the rule must match its loader exactly.
+fn quantise(h: &mut Hparams, tensors: &mut [Out], weights: Weights) -> Result<(), String> {
+    let Some(store) = weights.store() else {
+        return Ok(());
+    };
+    h.ftype = weights.ftype();
+    for t in tensors
+        .iter_mut()
+        .filter(|t| t.shape.len() == 2 && !NOT_QUANTISED.contains(&t.name.as_str()))
+    {
+        // Blocks run along the innermost dimension (the last, row-major) and never span rows.
+        let row = t.shape[1];
+        if row % store.block_len() != 0 {
+            return Err(format!(
+                "{} has rows of {row} values, which {weights} cannot store (blocks of {})",
+                t.name,
+                store.block_len()
+            ));
+        }
+        t.store = store;
+    }
+    Ok(())
 }
 
 /// Hashes what passes through, so the report's sha256 needs no second read of the file.

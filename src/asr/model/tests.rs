@@ -26,6 +26,11 @@ fn values(seed: usize, n: usize) -> Vec<f32> {
 }
 
 fn model_vars(n_vocab: usize) -> Vec<Var> {
+    model_vars_of_width(n_vocab, D)
+}
+
+/// The model at width `d`: 8 for the layout tests, a multiple of 32 for quantised imports.
+fn model_vars_of_width(n_vocab: usize, d: usize) -> Vec<Var> {
     let mut v: Vec<Var> = Vec::new();
     let mut add = |name: String, shape: Vec<usize>| {
         let n = shape.iter().product();
@@ -37,43 +42,43 @@ fn model_vars(n_vocab: usize) -> Vec<Var> {
         add(format!("{p}/bias"), vec![rows]);
     };
     let norm = |add: &mut dyn FnMut(String, Vec<usize>), p: String| {
-        add(format!("{p}/gamma"), vec![D]);
-        add(format!("{p}/beta"), vec![D]);
+        add(format!("{p}/gamma"), vec![d]);
+        add(format!("{p}/beta"), vec![d]);
     };
-    add("encoder/conv1/weight".into(), vec![D, N_MELS, 3]);
-    add("encoder/conv1/bias".into(), vec![D]);
-    add("encoder/conv2/weight".into(), vec![D, D, 3]);
-    add("encoder/conv2/bias".into(), vec![D]);
+    add("encoder/conv1/weight".into(), vec![d, N_MELS, 3]);
+    add("encoder/conv1/bias".into(), vec![d]);
+    add("encoder/conv2/weight".into(), vec![d, d, 3]);
+    add("encoder/conv2/bias".into(), vec![d]);
     add(
         "encoder/position_encodings/encodings".into(),
-        vec![A_CTX, D],
+        vec![A_CTX, d],
     );
     for i in 0..LAYERS {
         let p = format!("encoder/layer_{i}");
-        linear(&mut add, format!("{p}/self_attention/linear_0"), 3 * D, D);
-        linear(&mut add, format!("{p}/self_attention/linear_1"), D, D);
+        linear(&mut add, format!("{p}/self_attention/linear_0"), 3 * d, d);
+        linear(&mut add, format!("{p}/self_attention/linear_1"), d, d);
         norm(&mut add, format!("{p}/self_attention/layer_norm"));
-        linear(&mut add, format!("{p}/ffn/linear_0"), 4 * D, D);
-        linear(&mut add, format!("{p}/ffn/linear_1"), D, 4 * D);
+        linear(&mut add, format!("{p}/ffn/linear_0"), 4 * d, d);
+        linear(&mut add, format!("{p}/ffn/linear_1"), d, 4 * d);
         norm(&mut add, format!("{p}/ffn/layer_norm"));
     }
     norm(&mut add, "encoder/layer_norm".into());
-    add("decoder/embeddings/weight".into(), vec![n_vocab, D]);
+    add("decoder/embeddings/weight".into(), vec![n_vocab, d]);
     add(
         "decoder/position_encodings/encodings".into(),
-        vec![T_CTX, D],
+        vec![T_CTX, d],
     );
     for i in 0..LAYERS {
         let p = format!("decoder/layer_{i}");
-        linear(&mut add, format!("{p}/self_attention/linear_0"), 3 * D, D);
-        linear(&mut add, format!("{p}/self_attention/linear_1"), D, D);
+        linear(&mut add, format!("{p}/self_attention/linear_0"), 3 * d, d);
+        linear(&mut add, format!("{p}/self_attention/linear_1"), d, d);
         norm(&mut add, format!("{p}/self_attention/layer_norm"));
-        linear(&mut add, format!("{p}/attention/linear_0"), D, D);
-        linear(&mut add, format!("{p}/attention/linear_1"), 2 * D, D);
-        linear(&mut add, format!("{p}/attention/linear_2"), D, D);
+        linear(&mut add, format!("{p}/attention/linear_0"), d, d);
+        linear(&mut add, format!("{p}/attention/linear_1"), 2 * d, d);
+        linear(&mut add, format!("{p}/attention/linear_2"), d, d);
         norm(&mut add, format!("{p}/attention/layer_norm"));
-        linear(&mut add, format!("{p}/ffn/linear_0"), 4 * D, D);
-        linear(&mut add, format!("{p}/ffn/linear_1"), D, 4 * D);
+        linear(&mut add, format!("{p}/ffn/linear_0"), 4 * d, d);
+        linear(&mut add, format!("{p}/ffn/linear_1"), d, 4 * d);
         norm(&mut add, format!("{p}/ffn/layer_norm"));
     }
     norm(&mut add, "decoder/layer_norm".into());
@@ -426,4 +431,148 @@ fn a_failed_import_keeps_the_existing_output() {
     std::fs::write(f.ct2.join("model.bin"), b"garbage").expect("write");
     assert!(import(&f.ct2, &f.out).is_err());
     assert_eq!(std::fs::read(&f.out).expect("read"), b"previous model");
+}
+
+/// The tensor table of a file: where the header (magic, hparams, filterbank, vocabulary) ends.
+fn header_len(g: &read::File) -> usize {
+    4 + 11 * 4 + 8 + g.filters.len() * 4 + 4 + g.vocab.iter().map(|t| 4 + t.len()).sum::<usize>()
+}
+
+#[test]
+fn quantised_imports_store_what_whisper_cpp_quantize_would() {
+    const W: usize = 64;
+    let vars = model_vars_of_width(51864, W);
+    let f = fixture(&vars, &vocabulary(51864, 50256));
+    let f16_report = import(&f.ct2, &f.out).expect("f16 import");
+    assert_eq!(f16_report.weights, Weights::F16);
+    let f16_bytes = std::fs::read(&f.out).expect("f16 output");
+    let base = read::parse(&f16_bytes);
+    assert_eq!(base.hparams[10], 1, "f16 keeps the bare ftype 1");
+
+    for (weights, ftype, ttype, encode) in [
+        (
+            Weights::Q8_0,
+            2007,
+            8,
+            quant::q8_0_block as fn(&[f32; quant::QK], &mut Vec<u8>),
+        ),
+        (Weights::Q5_1, 2009, 7, quant::q5_1_block),
+    ] {
+        let r = import_with(&f.ct2, &f.out, weights).expect("quantised import");
+        assert_eq!(r.weights, weights);
+        assert!(r.to_string().contains(weights.name()), "{r}");
+        let bytes = std::fs::read(&f.out).expect("output");
+        assert_eq!(r.sha256, hex::encode(Sha256::digest(&bytes)));
+        let g = read::parse(&bytes);
+
+        // Only ftype changes in the header: GGML_QNT_VERSION 2 * 1000 + ggml_ftype.
+        let mut hp = base.hparams;
+        hp[10] = ftype;
+        assert_eq!(g.hparams, hp, "{weights}");
+        let h = header_len(&g);
+        assert_eq!(h, header_len(&base));
+        assert_eq!(bytes[..40], f16_bytes[..40]);
+        assert_eq!(
+            bytes[48..h],
+            f16_bytes[48..h],
+            "filterbank and vocabulary unchanged"
+        );
+
+        assert_eq!(g.tensors.len(), base.tensors.len());
+        let mut quantised = 0;
+        for (q, b) in g.tensors.iter().zip(&base.tensors) {
+            assert_eq!(
+                (&q.name, &q.ne),
+                (&b.name, &b.ne),
+                "same tensors, same order"
+            );
+            let skipped = NOT_QUANTISED.contains(&q.name.as_str());
+            if b.ne.len() == 2 && !skipped {
+                quantised += 1;
+                assert_eq!(q.ttype, ttype, "{weights} {}", q.name);
+                // The blocks are the encoder's, over the source values in file order.
+                let mut want = Vec::new();
+                for c in b.data.chunks_exact(quant::QK) {
+                    encode(c.try_into().expect("block"), &mut want);
+                }
+                assert!(q.raw == want, "{weights} {}: blocks differ", q.name);
+            } else {
+                // Convolution kernels stay f16, vectors and the skipped 2-D tensors f32.
+                assert_eq!((q.ttype, &q.raw), (b.ttype, &b.raw), "{}", q.name);
+            }
+        }
+        // Per layer: 6 encoder matrices, 10 decoder ones; and the token embedding.
+        assert_eq!(quantised, 6 * LAYERS + 10 * LAYERS + 1, "{weights}");
+        for name in [
+            "encoder.conv1.weight",
+            "encoder.conv2.weight",
+            "encoder.conv1.bias",
+            "encoder.positional_embedding",
+            "decoder.positional_embedding",
+        ] {
+            let t = g.tensors.iter().find(|t| t.name == name).expect("tensor");
+            assert_ne!(t.ttype, ttype, "{name} must not be quantised");
+        }
+        let te = g
+            .tensors
+            .iter()
+            .find(|t| t.name == "decoder.token_embedding.weight")
+            .expect("token embedding");
+        assert_eq!(
+            te.ttype, ttype,
+            "whisper.cpp allocates the token embedding in wtype"
+        );
+    }
+}
+
+#[test]
+fn quantised_values_stay_close_to_the_source() {
+    const W: usize = 32;
+    let vars = model_vars_of_width(51864, W);
+    let f = fixture(&vars, &vocabulary(51864, 50256));
+    let src = source(&vars, "encoder/layer_1/ffn/linear_1/weight");
+    // The source values lie in [-1, 1): half a q8_0 step is at most 1/254, of q5_1 1/31.
+    for (weights, bound) in [(Weights::Q8_0, 1.0 / 254.0), (Weights::Q5_1, 1.0 / 31.0)] {
+        import_with(&f.ct2, &f.out, weights).expect("import");
+        let g = read::parse(&std::fs::read(&f.out).expect("output"));
+        let t = g
+            .tensors
+            .iter()
+            .find(|t| t.name == "encoder.blocks.1.mlp.2.weight")
+            .expect("tensor");
+        assert_eq!(t.ne, vec![4 * W as i32, W as i32]);
+        assert_eq!(t.data.len(), src.len());
+        let worst = t
+            .data
+            .iter()
+            .zip(src)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst <= bound + 1e-6, "{weights}: error {worst} > {bound}");
+        assert!(
+            worst > 0.0,
+            "{weights}: nothing was rounded, so nothing was tested"
+        );
+    }
+}
+
+#[test]
+fn quantised_import_refuses_rows_that_do_not_fill_blocks() {
+    // Width 8: every matrix row is a quarter of a block. ggml would assert; we name the tensor.
+    let f = english();
+    for weights in [Weights::Q8_0, Weights::Q5_1] {
+        match import_with(&f.ct2, &f.out, weights) {
+            Err(ModelError::Format { path, message }) => {
+                assert!(path.ends_with("model.bin"), "{path}");
+                assert!(
+                    message.contains("rows of 8 values") && message.contains(weights.name()),
+                    "{message}"
+                );
+            }
+            other => panic!("expected a format error, got {other:?}"),
+        }
+        assert!(!f.out.exists(), "a refused import must not leave an output");
+    }
+    // The same model imports as f16.
+    import_with(&f.ct2, &f.out, Weights::F16).expect("f16 import");
 }
