@@ -147,7 +147,8 @@ class Synth:
                 sys.exit("corpus: piper voice asked for but no piper venv given")
             server = os.path.join(os.path.dirname(os.path.abspath(__file__)), "piper_server.py")
             env = dict(os.environ, OMP_NUM_THREADS="1")
-            self.piper = subprocess.Popen(["nice", "-n", "10", self.piper_python, server],
+            # no nice of its own: it inherits the generator's (make-corpus.sh runs it niced)
+            self.piper = subprocess.Popen([self.piper_python, server],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                           text=True, env=env)
             if self.piper.stdout.readline().strip() != "ready":
