@@ -155,11 +155,16 @@ def make_values(rng, kinds):
     return {k: vals[k] for k in kinds}
 
 
-def corrupt(rng, value):
-    """The same value with one digit wrong: what a caller says before correcting themselves."""
+def corrupt(rng, value, kind=None):
+    """The same value with one digit wrong: what a caller says before correcting themselves.
+    A date of birth stays a real date (a slip in the year when the day or month would break)."""
     i = rng.randrange(len(value))
     d = rng.choice([c for c in "0123456789" if c != value[i]])
-    return value[:i] + d + value[i + 1:]
+    out = value[:i] + d + value[i + 1:]
+    if kind == "DOB" and not (1 <= int(out[:2]) <= 28 and 1 <= int(out[2:4]) <= 12):
+        d = d if d != value[7] else str((int(d) + 1) % 10)
+        out = value[:7] + d
+    return out
 
 
 def ask_and_answer(s, kind, value, mode):
@@ -177,7 +182,7 @@ def ask_and_answer(s, kind, value, mode):
         s.say(CUSTOMER, s.value_item(kind, value[cut:], CUSTOMER))
         s.features.append(f"split:{kind}")
     elif mode == "correction" and (kind in DIGIT_KINDS or kind in ("DOB", "CVV")):
-        wrong = corrupt(s.rng, value)
+        wrong = corrupt(s.rng, value, kind)
         s.say(CUSTOMER, cust_lead, s.value_item(kind, wrong, CUSTOMER), s.pick("correct"),
               s.value_item(kind, value, CUSTOMER))
         s.features.append(f"correction:{kind}")
