@@ -18,8 +18,13 @@ shift
 bin=target/release/callredact
 [ -x "$bin" ] || cargo build --release
 out=${OUT:-/tmp/callredact-eval-$split}
-scorer=../shared/tools/score_redaction.py
-[ -f "$scorer" ] || scorer=tools/score_redaction.py
+# The shared scorer is the judge: ../shared beside a checkout, ../../shared beside a worktree
+# under wt/; the repo's tools/ copy (older) only when neither exists.
+scorer=tools/score_redaction.py
+for s in ../shared/tools/score_redaction.py ../../shared/tools/score_redaction.py; do
+  [ -f "$s" ] && { scorer=$s; break; }
+done
+echo "eval-corpus: scoring with $scorer" >&2
 py=.venv/bin/python
 [ -x "$py" ] || py=python3
 
