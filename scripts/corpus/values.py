@@ -2,8 +2,8 @@
 
 Every generator takes a random.Random so a call's values follow from its seed. Every value is
 fake: PANs are Luhn-valid numbers from real issuer ranges with made-up account digits, phone
-numbers come from Ofcom's drama ranges, NI numbers use the never-issued QQ/QZ... prefixes
-(prefixes the HMRC rules exclude), e-mails use example.* domains, names and streets are invented.
+numbers come from Ofcom's drama ranges, NI numbers start with Q (never issued as a first
+letter), e-mails use example.* domains, names and streets are invented.
 
 A spoken form is a list of *words* ("four", "oh", "double", "dot", "m", "|"): "|" marks a pause
 between groups. Words are what every voice back end understands: espeak-ng and piper get them
