@@ -5,7 +5,9 @@ recalled when 90% of it is muted (a decoy when half is), over-muting is the mute
 truth's other speech. Fast enough to run after every detection change; the audio scorer remains
 the judge. Prints kinds and times only, never values.
 
-usage: score_spans.py truth.json spans.json [--missed]
+usage: score_spans.py truth.json spans.json [--missed] [--captured-only]
+  --captured-only: score only the truth entries the spans file has a case for (a partial
+  capture of the corpus, tests/calls/*.jsonl), instead of counting the others as unmuted.
 """
 import json
 import sys
@@ -25,6 +27,9 @@ def main():
     truth = json.load(open(sys.argv[1]))
     got = json.load(open(sys.argv[2]))
     show = "--missed" in sys.argv
+    if "--captured-only" in sys.argv:
+        truth = {n: r for n, r in truth.items() if n in got or "e2e_" + n in got}
+        print(f"scoring the {len(truth)} calls that have a capture")
     per = defaultdict(lambda: [0, 0, 0.0])  # spans, recalled, muted share sum
     over_sp = over_mu = 0
     missed = []
