@@ -9,4 +9,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 ./scripts/lint.sh
 # Release mode: the end-to-end tests run whisper on real audio, and one profile means one
 # build of whisper.cpp shared with the demo.
+# One test at a time within each test binary: whisper.cpp's worker threads spin while they
+# wait, so two end-to-end tests each running the model with every core ran about ten times
+# slower than one after the other (CI saw 121 s of transcription for a 34 s call).
+export RUST_TEST_THREADS=${RUST_TEST_THREADS:-1}
 cargo test --release --locked --all-targets

@@ -51,6 +51,10 @@ pub struct RunContext<'a> {
     pub state: &'a State,
     /// Output paths (relative to `out`) that earlier runs of ours wrote.
     pub our_outputs: HashSet<String>,
+    /// (input id, audio output path) of every recording earlier runs redacted. The audit
+    /// names only the audio output; the transcript beside it was written in the same step,
+    /// so an input that redacted to this same audio path owns its transcript path too.
+    pub our_inputs: HashSet<(String, String)>,
     pub tool_version: String,
     pub host: String,
     pub user: String,
@@ -408,13 +412,20 @@ fn new_row(ctx: &RunContext, input: &Input, started_at: i64) -> FileRow {
     }
 }
 
-fn remove_our_outputs(ctx: &RunContext, input: &Input, key: &str) {
-    for rel in [&input.audio_out, &input.text_out] {
-        let ours = ctx
+/// Whether the file at `rel` (one of `input`'s outputs) was written by callredact, so that it
+/// may be replaced or removed.
+fn ours(ctx: &RunContext, input: &Input, key: &str, rel: &Path) -> bool {
+    let audio = input.audio_out.to_string_lossy().into_owned();
+    ctx.state.is_pending(key)
+        || ctx
             .our_outputs
             .contains(&rel.to_string_lossy().into_owned())
-            || ctx.state.is_pending(key);
-        if ours {
+        || (rel == input.text_out && ctx.our_inputs.contains(&(input.id.clone(), audio)))
+}
+
+fn remove_our_outputs(ctx: &RunContext, input: &Input, key: &str) {
+    for rel in [&input.audio_out, &input.text_out] {
+        if ours(ctx, input, key, rel) {
             let _ = std::fs::remove_file(ctx.out.join(rel));
         }
     }
@@ -502,12 +513,7 @@ fn write_outputs(
         (&input.audio_out, &audio_path),
         (&input.text_out, &text_path),
     ] {
-        let ours = ctx.force
-            || ctx.state.is_pending(key)
-            || ctx
-                .our_outputs
-                .contains(&rel.to_string_lossy().into_owned());
-        if std::fs::symlink_metadata(path).is_ok() && !ours {
+        if std::fs::symlink_metadata(path).is_ok() && !ctx.force && !ours(ctx, input, key, rel) {
             return Err(fail(format!(
                 "{}: exists and was not written by callredact; pass --force to overwrite",
                 escaped(path)

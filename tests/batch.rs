@@ -266,8 +266,9 @@ fn shards_cover_every_file_once_and_the_readme_queries_run() {
     let rows = file_rows(&out);
     let mut paths: Vec<&str> = rows.iter().map(|(p, _)| p.as_str()).collect();
     paths.sort();
-    let mut expected: Vec<String> = names.clone();
-    expected.push("broken.wav".into());
+    // Input ids are `<root label>/<path under the root>`; the label is the folder's name.
+    let mut expected: Vec<String> = names.iter().map(|n| format!("in/{n}")).collect();
+    expected.push("in/broken.wav".into());
     expected.sort();
     assert_eq!(
         paths,

@@ -198,6 +198,10 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
 
     let done_rows = state.done()?;
     let our_outputs: HashSet<String> = done_rows.iter().map(|(_, o)| o.clone()).collect();
+    let our_inputs: HashSet<(String, String)> = done_rows
+        .iter()
+        .map(|((input, ..), o)| (input.clone(), o.clone()))
+        .collect();
     let done: HashMap<_, String> = done_rows.into_iter().collect();
 
     let ctx = RunContext {
@@ -216,6 +220,7 @@ pub fn run(opts: &Options) -> Result<Summary, BatchError> {
         stop: Arc::clone(&opts.stop),
         state: &state,
         our_outputs,
+        our_inputs,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         host: host(),
         user: user(),
