@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod score;
 pub mod transcript;
 pub mod types;
 pub mod units;
