@@ -1,78 +1,69 @@
-//! Replays detection and planning over captured transcripts (see the `capture` example) and
-//! prints each case's muted spans in milliseconds as JSON, for `scripts/score_spans.py` to
-//! score against `samples/truth.json` the way the audio scorer does, in a second.
+//! Scores detection and planning on captured transcripts (see the `capture` example) against
+//! a truth file, as `tests/replay_calls.rs` does, and prints the kind table, the per-rule cost
+//! table, every miss and, with `--why`, every finding that muted non-sensitive speech beside
+//! the truth's words there: the loop for tuning a rule on the `dev` split in a second.
+//! It prints the calls' words: use it on synthetic calls only.
 //!
-//! cargo run --release --example replay -- captured.jsonl [policy.toml] > spans.json
-use callredact::audio::vad::Region;
+//! cargo run --release --example replay -- CAPTURE.jsonl TRUTH.json [--policy P] [--why]
 use callredact::detect::eval;
-use callredact::plan::{plan, Layout};
 use callredact::policy::Policy;
-use callredact::units::Ms;
 use std::path::Path;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let policy = match args.get(1) {
-        Some(p) => Policy::load(Path::new(p)).unwrap_or_else(|e| panic!("{e}")),
+    let flag = |f: &str| args.iter().position(|a| a == f);
+    let policy = match flag("--policy") {
+        Some(i) => Policy::load(Path::new(&args[i + 1])).unwrap_or_else(|e| panic!("{e}")),
         None => Policy::builtin(),
     };
-    let mut out = serde_json::Map::new();
-    for case in eval::load(Path::new(&args[0])).unwrap_or_else(|e| panic!("{e}")) {
-        let findings = case.detect(&policy.detect, &policy);
-        let n = case.channels.len() as u16;
-        let mut voiced: Vec<Vec<Region>> = vec![Vec::new(); n as usize];
-        for &(c, s, e) in &case.voiced {
-            voiced[c as usize].push(Region {
-                start: Ms(s),
-                end: Ms(e),
-            });
-        }
-        let end = case
-            .voiced
-            .iter()
-            .map(|v| v.2)
-            .chain(
-                case.channels
+    let cases = eval::load(Path::new(&args[0])).unwrap_or_else(|e| panic!("{e}"));
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&args[1]).expect("truth")).expect("json");
+    let s = callredact::score::score(&cases, &truth, &policy, false);
+    println!("{}\n\n{}", s.table(), s.rule_table());
+    println!("missed:\n{}", s.missed.join("\n"));
+    if flag("--why").is_none() {
+        return;
+    }
+    let mut over = s.overmuted.clone();
+    over.sort_by_key(|o| std::cmp::Reverse(o.over_ms));
+    for o in over {
+        let ch = o.channel.unwrap_or(0);
+        let case = cases.iter().find(|c| c.name == o.call).expect("case");
+        let heard: Vec<&str> = case
+            .channels
+            .get(ch as usize)
+            .map(|c| {
+                c.words
                     .iter()
-                    .flat_map(|c| c.words.iter().map(|w| w.2)),
-            )
-            .max()
-            .unwrap_or(0);
-        // At 1000 Hz a frame is a millisecond.
-        let layout = Layout {
-            rate: 1000,
-            frames: end + 5_000,
-            channels: n,
-            voiced: &voiced,
-        };
-        let spans: Vec<_> = plan(&findings, &layout, &policy)
-            .iter()
-            .map(|s| {
-                serde_json::json!([
-                    s.start.0,
-                    s.end.0,
-                    s.channels,
-                    s.kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>()
-                ])
+                    .filter(|(_, s, e)| *e > o.start.0 && *s < o.end.0)
+                    .map(|(t, _, _)| t.as_str())
+                    .collect()
             })
-            .collect();
-        let found: Vec<_> = findings
+            .unwrap_or_default();
+        // The truth's own speech around the finding, a second either side.
+        let said: Vec<String> = ["speech", "spans"]
             .iter()
-            .map(|f| {
-                serde_json::json!([
-                    f.kind.to_string(),
-                    f.channel,
-                    f.start.0,
-                    f.end.0,
-                    f.rule,
-                    f.detector
-                ])
+            .flat_map(|k| truth[&o.call][k].as_array().cloned().unwrap_or_default())
+            .filter(|t| {
+                let ms = |v: &serde_json::Value| (v.as_f64().unwrap_or(0.0) * 1000.0) as u64;
+                t["channel"].as_u64().unwrap_or(0) == ch as u64
+                    && ms(&t["end"]) + 1000 > o.start.0
+                    && ms(&t["start"]) < o.end.0 + 1000
             })
+            .map(|t| format!("{}:{}", t["kind"].as_str().unwrap_or("speech"), t["text"]))
             .collect();
-        out.insert(
-            case.name.clone(),
-            serde_json::json!({"spans": spans, "findings": found}),
+        println!(
+            "\n{} {}/{} {} ch{ch} {}-{} ms over {} ms\n  heard: {}\n  truth: {}",
+            o.call,
+            o.detector,
+            o.rule,
+            o.kind,
+            o.start.0,
+            o.end.0,
+            o.over_ms,
+            heard.join(" "),
+            said.join(" | ")
         );
     }
-    println!("{}", serde_json::Value::Object(out));
 }

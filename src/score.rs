@@ -27,6 +27,21 @@ pub struct RuleCost {
     pub only_kinds: BTreeMap<String, usize>,
 }
 
+/// One finding that muted what it should not have.
+#[derive(Clone, Debug)]
+pub struct Overmute {
+    pub call: String,
+    pub detector: String,
+    pub rule: String,
+    pub kind: String,
+    pub channel: Option<u16>,
+    /// The finding's own times, before planning widened them.
+    pub start: Ms,
+    pub end: Ms,
+    /// Non-sensitive speech and decoys its planned span muted.
+    pub over_ms: u64,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Score {
     /// kind -> (spans, recalled)
@@ -37,6 +52,8 @@ pub struct Score {
     pub missed: Vec<String>,
     /// (detector, rule) -> cost.
     pub rules: BTreeMap<(String, String), RuleCost>,
+    /// Every finding whose own span muted non-sensitive speech or a decoy, for tuning.
+    pub overmuted: Vec<Overmute>,
     pub calls: usize,
 }
 
@@ -227,6 +244,31 @@ pub fn score(
         for &(ch, t0, t1) in &other {
             out.over_speech_ms += t1 - t0;
             out.over_muted_ms += muted_ms(&spans, ch, t0, t1);
+        }
+        for f in &findings {
+            let own = spans_of(std::slice::from_ref(f), &voiced, policy);
+            let over: u64 = other
+                .iter()
+                .map(|&(ch, t0, t1)| muted_ms(&own, ch, t0, t1))
+                .chain(
+                    sensitive
+                        .iter()
+                        .filter(|s| s.0 == "DECOY")
+                        .map(|s| muted_ms(&own, s.1, s.2, s.3)),
+                )
+                .sum();
+            if over > 0 {
+                out.overmuted.push(Overmute {
+                    call: case.name.clone(),
+                    detector: f.detector.to_string(),
+                    rule: f.rule.clone(),
+                    kind: format!("{:?}", f.kind),
+                    channel: f.channel,
+                    start: f.start,
+                    end: f.end,
+                    over_ms: over,
+                });
+            }
         }
         // Each rule's own cost, and the spans that need it.
         let mut keys: Vec<(String, String)> = findings.iter().map(rule_key).collect();

@@ -1,8 +1,9 @@
 //! NUMBER: a long digit run that nothing else explains. When in doubt, mute: an account or
-//! card number whose context Whisper lost looks exactly like this. A case reference of that
-//! length read out by the agent is muted too (it costs QA a reference the CRM already holds).
-//! A UK freephone or company number (0800..., 03...) is the one long number left alone: no
-//! person owns it, and agents read the helpline number out on many calls.
+//! card number whose context Whisper lost looks exactly like this. Two long numbers are left
+//! alone: a reference, order or confirmation number announced as one ("your reference is
+//! ..."), which the caller must hear and which names no person (a card number read there is
+//! still caught by its checksum), and a UK freephone or company number (0800..., 03...),
+//! which agents read out on many calls.
 
 use super::phone::is_business_number;
 use super::scene::Scene;
@@ -24,6 +25,7 @@ impl Detector for LongNumber {
             if n < scene.cfg.number_min_digits.max(1)
                 || (v.role == Role::Agent && !scene.cfg.number_from_agent)
                 || is_business_number(&v.run.values())
+                || scene.after_closer(v.channel, v.run.start())
             {
                 continue;
             }
@@ -42,13 +44,30 @@ mod tests {
     use crate::types::Kind;
 
     #[test]
-    fn a_long_reference_read_by_the_agent_is_a_number() {
+    fn a_long_reference_announced_as_one_is_left_audible() {
+        assert!(kinds(&[
+            (0, "your case reference is 5 5 0 2 9 1 3 8", 0),
+            (1, "thanks", 5_000)
+        ])
+        .is_empty());
+    }
+
+    #[test]
+    fn a_long_number_read_long_after_a_closer_is_still_a_number() {
         assert_eq!(
             kinds(&[
-                (0, "your case reference is 5 5 0 2 9 1 3 8", 0),
-                (1, "thanks", 5_000)
+                (0, "anything else", 0),
+                (1, "yes my other one is 5 5 0 2 9 1 3 8", 9_000)
             ]),
-            [(Kind::Number, 0)]
+            [(Kind::Number, 1)]
+        );
+    }
+
+    #[test]
+    fn a_card_number_read_as_a_reference_is_still_a_card() {
+        assert_eq!(
+            kinds(&[(1, "the reference is 4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", 0)]),
+            [(Kind::CardNumber, 1)]
         );
     }
 
@@ -63,15 +82,12 @@ mod tests {
             number_from_agent: false,
             ..DetectConfig::default()
         };
-        assert!(found_with(
-            &[
-                (0, "your case reference is 5 5 0 2 9 1 3 8", 0),
-                (1, "thanks", 5_000)
-            ],
-            &[],
-            &p
-        )
-        .is_empty());
+        let said = [
+            (0, "okay so that's 5 5 0 2 9 1 3 8", 0),
+            (1, "thanks", 5_000),
+        ];
+        assert_eq!(kinds(&said), [(Kind::Number, 0)]);
+        assert!(found_with(&said, &[], &p).is_empty());
     }
 
     #[test]

@@ -67,7 +67,26 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
                 {
                     continue;
                 }
-                let end = regions.iter().map(|r| r.1).max().unwrap_or(first);
+                let mut end = regions.iter().map(|r| r.1).max().unwrap_or(first);
+                // A trigger or closing phrase ("your reference is", "and the expiry") starts
+                // something else: what follows it is not the read-back.
+                if let Some(t) = scene
+                    .triggers
+                    .iter()
+                    .filter(|t| t.channel == agent.channel && t.start > first && t.start < end)
+                    .map(|t| t.start)
+                    .min()
+                {
+                    end = t;
+                }
+                if scene.triggers.iter().any(|t| {
+                    t.channel == agent.channel
+                        && t.kind.is_none()
+                        && t.start <= first
+                        && t.end > first
+                }) {
+                    continue;
+                }
                 // A price the agent quotes ("29.99", "£5") is not a read-back; a garbled
                 // read-back ("0.30") still counts.
                 let price = |t: &str| {
@@ -81,19 +100,24 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
                                 && b.chars().all(|c| c.is_ascii_digit())
                         })
                 };
-                let n: usize = agent
+                let said: Vec<_> = agent
                     .words
                     .iter()
                     .enumerate()
-                    .filter(|(_, w)| w.start >= first && w.start < end && !price(&w.text))
-                    .map(|(i, _)| digits[i])
-                    .sum();
+                    .filter(|(i, w)| {
+                        w.start >= first && w.start < end && !price(&w.text) && digits[*i] > 0
+                    })
+                    .map(|(i, w)| (digits[i], w.start, w.end))
+                    .collect();
+                let n: usize = said.iter().map(|d| d.0).sum();
                 if n >= READBACK_DIGITS {
+                    // From the first digit said to the last: the agent's "thanks, so that's"
+                    // around it stays audible, and the planner pads the edges.
                     out.push(Finding {
                         kind: f.kind,
                         channel: Some(agent.channel),
-                        start: first,
-                        end,
+                        start: said.first().map_or(first, |d| d.1),
+                        end: said.last().map_or(end, |d| d.2),
                         confidence: 0.4,
                         detector: NAME,
                         rule: "read_back".into(),

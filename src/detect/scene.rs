@@ -41,6 +41,9 @@ pub(crate) struct DateValue {
     pub windows: Vec<usize>,
 }
 
+/// How soon after a closing phrase a number is taken for the reference it announced.
+const REFERENCE_MS: u64 = 4_000;
+
 pub(crate) struct Scene<'a> {
     pub cfg: &'a DetectConfig,
     pub channels: Vec<ChannelScene<'a>>,
@@ -171,6 +174,19 @@ impl<'a> Scene<'a> {
         self.voiced
             .iter()
             .any(|v| v.channel != channel && v.start < b && v.end > a)
+    }
+
+    /// Whether what `channel` says at `t` is a reference: the last trigger or closing phrase
+    /// it said before `t` was a closing phrase ("your reference is", "the order number is")
+    /// that ended at most `REFERENCE_MS` earlier. References, order and confirmation numbers
+    /// are what a caller needs to hear; a card number among them is still caught by its
+    /// checksum or issuer range.
+    pub fn after_closer(&self, channel: u16, t: Ms) -> bool {
+        self.triggers
+            .iter()
+            .filter(|tr| tr.channel == channel && tr.start <= t)
+            .max_by_key(|tr| tr.start)
+            .is_some_and(|tr| tr.kind.is_none() && tr.end.0 + REFERENCE_MS >= t.0)
     }
 
     /// Indices of the windows open at `t`.

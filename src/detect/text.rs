@@ -99,6 +99,14 @@ impl Detector for TextKinds {
                     continue;
                 }
                 let in_window = scene.window_of(&open, kind);
+                // Letters and digits announced as a reference ("your confirmation number is
+                // RE511575") are the reference, however much they look like an NI number.
+                if kind == Kind::NiNumber
+                    && in_window.is_none()
+                    && scene.after_closer(st.channel, words[m.first].start)
+                {
+                    continue;
+                }
                 let finding = Finding {
                     kind,
                     channel: Some(st.channel),
