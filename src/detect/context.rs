@@ -281,6 +281,7 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
 /// would be taken for a second code. A policy adds to these (`[detect] closing_phrases`).
 pub const BUILTIN_CLOSERS: &[&str] = &[
     "reference",
+    "references",
     "reference number",
     "ref number",
     "reference is",
@@ -297,6 +298,7 @@ pub const BUILTIN_CLOSERS: &[&str] = &[
     "caller number",
     "invoice number",
     "anything else",
+    "gone through",
 ];
 
 /// A trigger phrase said on one channel. `kind` None: a closing phrase.

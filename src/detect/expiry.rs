@@ -39,6 +39,22 @@ impl Detector for Expiry {
                         basis: Basis::Context,
                     });
                 }
+                // A month and a card year with no day, said while a payment is being taken,
+                // is the expiry even when Whisper lost the question ("it's January 2031"
+                // after "and the end date?" came out as "and then, mate"). Birthdays have a
+                // day and a past year; card years run a few years ahead.
+                _ if date.day.is_none()
+                    && date.month.is_some()
+                    && date
+                        .expiry_year()
+                        .is_some_and(|y| (2015..=2045).contains(&y))
+                    && super::phase::paying(scene, date.start) =>
+                {
+                    out.push(Candidate {
+                        finding: date_finding(d, Kind::ExpiryDate, 0.6, NAME, "month_year".into()),
+                        basis: Basis::Content,
+                    });
+                }
                 // "04/27" written by Whisper: a two-digit month and a plausible card year.
                 _ if date.numeric
                     && date.day.is_none()
@@ -74,6 +90,22 @@ impl Detector for Expiry {
 mod tests {
     use crate::detect::testutil::kinds;
     use crate::types::Kind;
+
+    #[test]
+    fn a_month_and_card_year_while_paying_is_the_expiry_without_the_question() {
+        // Whisper lost "and the end date?" (it wrote "and then, mate").
+        let k = kinds(&[
+            (0, "i can take that card payment now and then mate", 0),
+            (1, "it's january twenty thirty one", 5_000),
+        ]);
+        assert_eq!(k, [(Kind::ExpiryDate, 1)]);
+        // The same words with no payment in sight are left alone.
+        assert!(kinds(&[
+            (0, "and then mate", 0),
+            (1, "it's january twenty thirty one", 5_000)
+        ])
+        .is_empty());
+    }
 
     #[test]
     fn oh_four_twenty_seven_after_the_expiry_question_is_an_expiry() {

@@ -50,6 +50,16 @@ mod tests {
             (1, "thanks", 5_000)
         ])
         .is_empty());
+        // Whisper's plural for "your reference is".
+        assert!(kinds(&[
+            (
+                0,
+                "that's been through your references 5 6 3 2 3 2 9 7 1",
+                0
+            ),
+            (1, "thanks", 6_000)
+        ])
+        .is_empty());
     }
 
     #[test]

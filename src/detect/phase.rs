@@ -149,7 +149,7 @@ const PAYMENT_CONTEXT_MS: u64 = 90_000;
 /// Whether anyone spoke of paying by card in the `PAYMENT_CONTEXT_MS` before `t`: a long
 /// number Whisper could not place is taken for the card only then. In a call about bank
 /// details it is an account number, and what follows it is not card data.
-fn paying(scene: &Scene, t: Ms) -> bool {
+pub(crate) fn paying(scene: &Scene, t: Ms) -> bool {
     let from = t.saturating_sub(Ms(PAYMENT_CONTEXT_MS));
     scene.channels.iter().any(|ch| {
         ch.words.iter().any(|w| {

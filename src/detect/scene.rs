@@ -339,7 +339,7 @@ impl<'a> Scene<'a> {
             .channels
             .iter()
             .any(|c| c.channel == channel && c.role == Role::Mixed);
-        let (mut between, mut own_talk, mut other_talk) = (0, 0, 0);
+        let (mut between, mut own_talk, mut other_talk, mut corrected) = (0, 0, 0, false);
         for ch in &self.channels {
             let own = ch.channel == channel;
             let range = if own {
@@ -351,6 +351,7 @@ impl<'a> Scene<'a> {
             };
             for w in ch.words.get(range).unwrap_or_default() {
                 between += 1;
+                corrected |= own && super::widen::is_correction(&w.text);
                 if is_acknowledgement(&w.text) || (!own && is_number_word(&w.text)) {
                     continue;
                 }
@@ -361,19 +362,26 @@ impl<'a> Scene<'a> {
                 }
             }
         }
+        let digits: Vec<u8> = a.digits.iter().chain(&b.digits).map(|d| d.value).collect();
+        let is_card =
+            (13..=19).contains(&digits.len()) && luhn(&digits) && issuer(&digits).is_some();
+        let card_window = self.window_of(&windows, Kind::CardNumber).is_some();
+        // "3 8 8, wait, sorry, it's 5 8 8": a value taken back and said again is two, so the
+        // correction between them stays audible. Not where the parts may be one card number:
+        // each part of a card is still muted in its window, but outside one only the whole
+        // passes Luhn.
+        if corrected && !is_card && !card_window {
+            return false;
+        }
         if own_talk + other_talk == 0 {
             return between <= 12;
         }
         if own_talk + other_talk > 10 {
             return false;
         }
-        let digits: Vec<u8> = a.digits.iter().chain(&b.digits).map(|d| d.value).collect();
-        let is_card =
-            (13..=19).contains(&digits.len()) && luhn(&digits) && issuer(&digits).is_some();
         // In mono the other speaker's words are on this channel too.
         let interrupted = own_talk == 0 || mixed;
-        let incomplete_card =
-            self.window_of(&windows, Kind::CardNumber).is_some() && a.len() < 13 && interrupted;
+        let incomplete_card = card_window && a.len() < 13 && interrupted;
         is_card || incomplete_card
     }
 }

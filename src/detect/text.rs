@@ -8,7 +8,8 @@ use super::context::is_acknowledgement;
 use super::matchers::{
     self, Match, TermList, RULE_GREETING, RULE_INTRO, RULE_SPEAKING, RULE_TITLE,
 };
-use super::scene::Scene;
+use super::normalise::clean;
+use super::scene::{ChannelScene, Scene};
 use super::{Basis, Candidate, Detector};
 use crate::types::{Finding, Kind, Role, WordRange};
 use crate::units::Ms;
@@ -93,8 +94,8 @@ impl Detector for TextKinds {
                 let asked = was_asked(scene, &stretches, si, &open)
                     && (ch.role != Role::Agent || m.last > m.first);
                 if kind == Kind::PersonName
-                    && !asked
-                    && agents_own_name(ch.role, words[m.first].start, m.rule)
+                    && ((!asked && agents_own_name(ch.role, words[m.first].start, m.rule))
+                        || introduces_self(ch, st.first + m.first))
                 {
                     continue;
                 }
@@ -154,6 +155,25 @@ fn agents_own_name(role: Role, start: Ms, rule: &str) -> bool {
         }
         Role::Customer => false,
     }
+}
+
+/// Whether the name at word `at` follows the agent's own "my name's" or "this is": the agent
+/// introducing themselves ("my name's Peter, what can I do for you today?"), which the bare
+/// "name" trigger would otherwise take for a name given in answer. In mono only in the call's
+/// opening seconds, where the agent speaks first; a customer's "my name is" stays muted.
+fn introduces_self(ch: &ChannelScene, at: usize) -> bool {
+    const OPENING_MS: u64 = 10_000;
+    let opening = ch.words.get(at).is_some_and(|w| w.start.0 < OPENING_MS);
+    if !(ch.role == Role::Agent || (ch.role == Role::Mixed && opening)) {
+        return false;
+    }
+    let before: Vec<String> = ch.words[at.saturating_sub(3)..at]
+        .iter()
+        .map(|w| clean(&w.text))
+        .collect();
+    before
+        .windows(2)
+        .any(|p| (p[0] == "my" && p[1].starts_with("name")) || (p[0] == "this" && p[1] == "is"))
 }
 
 /// A run of one channel's words handed to the matchers as one piece of speech.
@@ -303,6 +323,20 @@ mod tests {
     use super::*;
     use crate::detect::config::DetectConfig;
     use crate::detect::testutil::call;
+
+    #[test]
+    fn the_agent_saying_my_names_is_not_a_customers_name() {
+        use crate::detect::testutil::kinds;
+        let greeting = "hi there parcelwise my name's peter what can i do for you today";
+        assert!(kinds(&[(0, greeting, 0), (1, "hello", 5_000)]).is_empty());
+        // Mono, at the start of the call: the agent speaks first.
+        assert!(kinds(&[(0, greeting, 0)]).is_empty());
+        // The customer's own "my name's" is muted.
+        assert_eq!(
+            kinds(&[(0, "hello", 0), (1, "hi my name's peter smith", 2_000)]),
+            [(Kind::PersonName, 1)]
+        );
+    }
 
     fn spans(scene: &Scene) -> Vec<(u16, usize, usize)> {
         stretches(scene)

@@ -21,6 +21,14 @@ const GROUP_PAUSE_MS: u64 = 800;
 /// How far a finding is stretched at either end, at most: most of a card number read in
 /// groups, when Whisper wrote down only its first or last group.
 const REACH_MS: u64 = 6_000;
+/// A security code is three or four digits, said in a breath: its reach is short, or it runs
+/// on into the "thanks, that's gone through" that follows it.
+const CODE_REACH_MS: u64 = 1_500;
+/// Words that take back what was just said ("3 8 8, wait, sorry, it's 5 8 8"): the value
+/// ends before them, and the one after starts after them, so the correction stays audible.
+/// Not for card numbers: there a garbled first group may follow "sorry, one second", and a
+/// missed group is a leak. Not "no" either, which Whisper writes for "oh".
+const CORRECTIONS: &[&str] = &["sorry", "wait", "hang", "wrong", "actually", "oops"];
 
 pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
     for f in findings.iter_mut().filter(|f| WIDENED.contains(&f.kind)) {
@@ -31,12 +39,21 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         };
         // Backwards: from the start of the region the finding starts in (or from the finding's
         // start, when that is in a pause), region by region.
-        let limit = f.start.saturating_sub(Ms(REACH_MS));
+        let reach = Ms(if f.kind == Kind::SecurityCode {
+            CODE_REACH_MS
+        } else {
+            REACH_MS
+        });
+        let limit = f.start.saturating_sub(reach);
         let mut at = f.start;
         let mut i = regions.iter().rposition(|r| r.0 <= f.start);
         if let Some(k) = i.filter(|&k| regions[k].1 >= f.start) {
-            // "...the card number is 4539": the question before the value is not part of it.
-            if regions[k].0 >= limit && !said_trigger(scene, c, regions[k].0, f.start) {
+            // "...the card number is 4539": the question before the value is not part of it,
+            // nor is "no, hang on, it's" before a corrected one.
+            if regions[k].0 >= limit
+                && !said_trigger(scene, c, regions[k].0, f.start)
+                && correction_in(scene, f, regions[k].0, f.start).is_none()
+            {
                 at = regions[k].0;
             }
             i = k.checked_sub(1).filter(|_| at == regions[k].0);
@@ -50,6 +67,7 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
                     .channel(c)
                     .is_some_and(|ch| only_lead_in(ch, p.0, p.1))
                 || thanks(scene, c, p.0, p.1)
+                || correction_in(scene, f, p.0, p.1).is_some()
             {
                 break;
             }
@@ -58,14 +76,19 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         }
         f.start = at;
         // Forwards, the same way.
-        let limit = f.end + Ms(REACH_MS);
+        let limit = f.end + reach;
         let mut at = f.end;
         let mut i = regions.iter().position(|r| r.1 >= f.end);
         if let Some(k) = i.filter(|&k| regions[k].0 <= f.end) {
-            if regions[k].1 <= limit && !said_trigger(scene, c, f.end, regions[k].1) {
-                at = regions[k].1;
+            if let Some(t) = correction_in(scene, f, f.end, regions[k].1) {
+                at = at.max(t);
+                i = None;
+            } else {
+                if regions[k].1 <= limit && !said_trigger(scene, c, f.end, regions[k].1) {
+                    at = regions[k].1;
+                }
+                i = Some(k + 1).filter(|_| at == regions[k].1);
             }
-            i = Some(k + 1).filter(|_| at == regions[k].1);
         }
         while let Some(k) = i.filter(|&k| k < regions.len()) {
             let n = regions[k];
@@ -76,6 +99,7 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
                 || blocked(n.0, n.1, (at, n.0))
                 || plain_speech(scene, c, n.0, n.1)
                 || thanks(scene, c, n.0, n.1)
+                || correction_in(scene, f, n.0, n.1).is_some()
             {
                 break;
             }
@@ -116,6 +140,24 @@ fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
 /// Whether the first word said in the stretch [a, b) thanks someone: a reading before it is
 /// over (in mono, the agent has taken it), and one after it is another value. Words are
 /// placed up to `LATE_MS` after their audio.
+/// A word that takes back what was just said.
+pub(crate) fn is_correction(text: &str) -> bool {
+    CORRECTIONS.contains(&clean(text).as_str())
+}
+
+/// When the finding's channel started a correction word in [a, b), if it did.
+fn correction_in(scene: &Scene, f: &Finding, a: Ms, b: Ms) -> Option<Ms> {
+    if f.kind == Kind::CardNumber {
+        return None;
+    }
+    scene
+        .channel(f.channel?)?
+        .words
+        .iter()
+        .find(|w| w.start >= a && w.start < b && is_correction(&w.text))
+        .map(|w| w.start)
+}
+
 fn thanks(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
     const LATE_MS: u64 = 500;
     let Some(ch) = scene.channel(c) else {
@@ -176,6 +218,23 @@ mod tests {
             .find(|f| matches!(f.kind, Kind::Number | Kind::CardNumber))
             .expect("a number");
         assert_eq!((card.start, card.end), (Ms(2_700), Ms(8_600)));
+    }
+
+    #[test]
+    fn a_corrected_code_does_not_reach_back_over_the_correction() {
+        // Mono: "3 8 8, wait, sorry, that's wrong," then a breath, "it's 5 8 8".
+        let u = [
+            (0, "and the security code", 0),
+            (0, "3 8 8 wait sorry that's wrong it's 5 8 8", 3_000),
+        ];
+        let voiced = [v(0, 1_500), v(2_900, 5_600), v(5_700, 7_400)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let codes: Vec<_> = f.iter().filter(|f| f.kind == Kind::SecurityCode).collect();
+        let spans: Vec<_> = codes.iter().map(|f| (f.start, f.end)).collect();
+        assert_eq!(codes.len(), 2, "{spans:?}");
+        // The pause before "it's" is 100 ms, well inside a reading's: a code's short reach
+        // (and the correction, were the reach longer) keeps the second code from taking it.
+        assert!(codes[1].start >= Ms(5_600), "{spans:?}");
     }
 
     #[test]
