@@ -23,6 +23,7 @@ mod account;
 mod answer;
 mod card;
 mod config;
+mod confirm;
 pub mod context;
 pub mod dates;
 mod dense;
@@ -134,6 +135,7 @@ pub fn detect(
         .collect();
     findings = merge_same_kind(findings);
     widen::widen(&scene, &mut findings);
+    confirm::extend(&scene, &mut findings);
     if kinds.enabled(Kind::CardNumber) {
         phase::extend(&scene, &mut findings);
     }

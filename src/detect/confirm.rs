@@ -1,0 +1,167 @@
+//! The agent confirming a value back. Agents read back what the customer just gave ("Let me
+//! read that back, Rajesh Donnelly", "Just to confirm, oh seven seven...", "So that's three
+//! nine eight two..."), and Whisper garbles a read-back as freely as the reading, so the words
+//! after the cue are taken for the value whatever they say: from the cue to a pause, the
+//! confirming question ("correct?", "is that right?") or a trigger phrase, at most
+//! `MAX_MS`, muted as the kind of the value found just before.
+
+use super::normalise::clean;
+use super::scene::Scene;
+use crate::types::{Finding, Kind, Role};
+use crate::units::Ms;
+
+const NAME: &str = "context.confirm_back";
+/// What an agent says before reading a value back.
+const CUES: &[&[&str]] = &[
+    &["read", "that", "back"],
+    &["read", "it", "back"],
+    &["repeat", "that", "back"],
+    &["to", "confirm"],
+    &["let", "me", "confirm"],
+    &["so", "that's"],
+    &["so", "thats"],
+    &["i've", "got"],
+    &["so", "i", "have"],
+];
+/// Words that end the read-back: the question asking the customer to confirm it.
+const ENDS: &[&str] = &["correct", "right", "yes", "yeah"];
+/// How the confirming question starts ("have I got that right?", "is that right?").
+const QUESTIONS: &[&[&str]] = &[
+    &["have", "i"],
+    &["is", "that"],
+    &["did", "i"],
+    &["is", "it"],
+];
+/// A value is confirmed back only soon after it was given.
+const RECENT_MS: u64 = 20_000;
+/// The longest read-back: a card number read in groups.
+const MAX_MS: u64 = 8_000;
+/// A pause this long ends the read-back.
+const PAUSE_MS: u64 = 1_000;
+
+pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
+    let mono = scene.channels.len() == 1;
+    let mut added = Vec::new();
+    for ch in scene.channels.iter().filter(|c| c.role != Role::Customer) {
+        let words: Vec<String> = ch.words.iter().map(|w| clean(&w.text)).collect();
+        for i in 0..words.len() {
+            let Some(cue) = CUES.iter().find(|c| {
+                words.len() >= i + c.len() && c.iter().zip(&words[i..]).all(|(a, b)| a == b)
+            }) else {
+                continue;
+            };
+            let first = i + cue.len();
+            let Some(at) = ch.words.get(first - 1).map(|w| w.end) else {
+                continue;
+            };
+            // The value being confirmed: the latest one given by the other side (in mono, by
+            // anyone) that ended shortly before the cue.
+            let Some(given) = findings
+                .iter()
+                .filter(|f| {
+                    f.end <= at + Ms(500)
+                        && f.end.0 + RECENT_MS >= at.0
+                        && (mono || f.channel != Some(ch.channel))
+                        && f.kind != Kind::Term
+                })
+                .max_by_key(|f| f.end)
+            else {
+                continue;
+            };
+            let mut last = None;
+            for k in first..words.len() {
+                let w = &ch.words[k];
+                let paused = k > first && w.start.0 > ch.words[k - 1].end.0 + PAUSE_MS;
+                if w.start.0 > at.0 + MAX_MS
+                    || paused
+                    || ENDS.contains(&words[k].as_str())
+                    || QUESTIONS.iter().any(|q| {
+                        q.iter().zip(&words[k..]).filter(|(a, b)| a == b).count() == q.len()
+                    })
+                    || ch.masked.get(k).copied().unwrap_or(false)
+                {
+                    break;
+                }
+                last = Some(k);
+            }
+            if let Some(last) = last {
+                added.push(Finding {
+                    kind: given.kind,
+                    channel: Some(ch.channel),
+                    start: ch.words[first].start,
+                    end: ch.words[last].end.max(ch.words[first].start),
+                    confidence: 0.5,
+                    detector: NAME,
+                    rule: "confirm_back".into(),
+                    words: None,
+                });
+            }
+        }
+    }
+    for a in added {
+        // A read-back another rule already found is one finding, over both spans.
+        match findings.iter_mut().find(|f| {
+            f.channel == a.channel && f.kind == a.kind && f.start <= a.end && a.start <= f.end
+        }) {
+            Some(f) => {
+                f.start = f.start.min(a.start);
+                f.end = f.end.max(a.end);
+            }
+            None => findings.push(a),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::found_with;
+    use crate::detect::DetectConfig;
+    use crate::types::Kind;
+    use crate::units::Ms;
+
+    fn confirmed(u: &[(u16, &str, u64)]) -> Vec<(Kind, u16, Ms, Ms)> {
+        found_with(u, &[], &DetectConfig::default())
+            .iter()
+            .filter(|f| f.detector == super::NAME)
+            .map(|f| (f.kind, f.channel.unwrap_or(9), f.start, f.end))
+            .collect()
+    }
+
+    #[test]
+    fn a_garbled_read_back_of_a_name_is_the_name() {
+        let u = [
+            (0, "can i take your full name please", 0),
+            (1, "rajesh donnelly", 3_000),
+            (
+                0,
+                "let me read that back ray jazz donna lee is that right",
+                5_000,
+            ),
+        ];
+        // "ray" at 7.0 s to "lee" ending at 8.5 s; "is that right" stays audible.
+        assert_eq!(confirmed(&u), [(Kind::PersonName, 0, Ms(7_000), Ms(8_500))]);
+    }
+
+    #[test]
+    fn no_read_back_without_a_value_just_given() {
+        let u = [
+            (0, "how can i help", 0),
+            (1, "i'd like to change my tariff", 3_000),
+            (0, "so that's the green plan correct", 6_000),
+        ];
+        assert!(confirmed(&u).is_empty());
+    }
+
+    #[test]
+    fn the_read_back_ends_at_a_pause() {
+        let u = [
+            (0, "and the sort code", 0),
+            (1, "four three two eight seven seven", 2_000),
+            (0, "so that's four three", 5_000),
+            (0, "thanks and the account number", 8_000),
+        ];
+        let c = confirmed(&u);
+        assert_eq!(c.len(), 1);
+        assert!(c[0].3 <= Ms(6_500), "{c:?}");
+    }
+}
