@@ -70,6 +70,15 @@ impl<'a> Scene<'a> {
         for ch in &call.channels {
             let mut masked = vec![false; ch.words.len()];
             for (kind, first, last) in trigger_set.find(&ch.words, ch.role != Role::Customer) {
+                // A customer names a value of their own only to give it ("my email is ...",
+                // "the card number's 4539 ..."); "I'd like to change the email you have for
+                // me" is about it, and opens no window for what they say next.
+                if ch.role == Role::Customer
+                    && kind.is_some()
+                    && !gives_value(&ch.words, first, last)
+                {
+                    continue;
+                }
                 masked[first..=last].iter_mut().for_each(|m| *m = true);
                 triggers.push(Trigger {
                     kind,
@@ -386,6 +395,32 @@ impl<'a> Scene<'a> {
     }
 }
 
+/// Whether a customer's trigger at words `first..=last` gives the value: "my" (or "our")
+/// before it, a copula ("is", "'s", "of") right after it, or digits in the next two words.
+fn gives_value(words: &[Word], first: usize, last: usize) -> bool {
+    const BEFORE: &[&str] = &["my", "our", "me"];
+    const AFTER: &[&str] = &[
+        "is", "it's", "its", "was", "are", "s", "being", "that's", "thats", "of",
+    ];
+    let before = first
+        .checked_sub(1)
+        .and_then(|i| words.get(i))
+        .is_some_and(|w| BEFORE.contains(&clean(&w.text).as_str()));
+    let trig_end = clean(&words[last].text);
+    let next: Vec<String> = words[last + 1..]
+        .iter()
+        .take(2)
+        .map(|w| clean(&w.text))
+        .collect();
+    // "the account number in 9.10 ...": Whisper's "in" for "is" still comes before digits.
+    let after = trig_end.ends_with("'s")
+        || next.first().is_some_and(|c| AFTER.contains(&c.as_str()))
+        || next
+            .iter()
+            .any(|c| is_number_word(c) || c.chars().any(|ch| ch.is_ascii_digit()));
+    before || after || last + 1 >= words.len()
+}
+
 /// A word that says (part of) a number: the other speaker reading digits back.
 pub(crate) fn is_number_word(text: &str) -> bool {
     let c = clean(text);
@@ -569,5 +604,27 @@ mod tests {
         let s = Scene::build(&call, &[], &cfg, Vec::new());
         assert_eq!(s.channels[0].turns, [(0, 1), (2, 2)]);
         assert_eq!(s.channels[1].turns, [(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn a_customer_talking_about_a_value_opens_no_window_giving_one_does() {
+        use crate::detect::testutil::call;
+        let cfg = DetectConfig::default();
+        let about = call(&[
+            (0, "how can i help", 0),
+            (1, "i'd like to change the email you have for me", 2_000),
+        ]);
+        assert!(Scene::build(&about, &[], &cfg, Vec::new())
+            .windows
+            .is_empty());
+        for giving in [
+            "my email is sam at example dot com",
+            "the account number in 9 1 0 1 2",
+            "it's in the name of patrick mensah",
+        ] {
+            let c = call(&[(0, "how can i help", 0), (1, giving, 2_000)]);
+            let s = Scene::build(&c, &[], &cfg, Vec::new());
+            assert_eq!(s.windows.len(), 1, "{giving}");
+        }
     }
 }
