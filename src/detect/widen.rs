@@ -24,6 +24,10 @@ const REACH_MS: u64 = 6_000;
 /// A security code is three or four digits, said in a breath: its reach is short, or it runs
 /// on into the "thanks, that's gone through" that follows it.
 const CODE_REACH_MS: u64 = 1_500;
+/// A `NUMBER` is a digit run nothing else explained: the digits are there, and a reach as
+/// long as a card's ran over the question before it and the chat after it. Not while a card
+/// payment is under way, where it may be the card with its context lost.
+const NUMBER_REACH_MS: u64 = 3_000;
 /// Words that take back what was just said ("3 8 8, wait, sorry, it's 5 8 8"): the value
 /// ends before them, and the one after starts after them, so the correction stays audible.
 /// Not for card numbers: there a garbled first group may follow "sorry, one second", and a
@@ -39,10 +43,11 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         };
         // Backwards: from the start of the region the finding starts in (or from the finding's
         // start, when that is in a pause), region by region.
-        let reach = Ms(if f.kind == Kind::SecurityCode {
-            CODE_REACH_MS
-        } else {
-            REACH_MS
+        let reach = Ms(match f.kind {
+            Kind::SecurityCode => CODE_REACH_MS,
+            // While a card payment is under way an unplaced long number may be the card.
+            Kind::Number if !super::phase::paying(scene, f.start) => NUMBER_REACH_MS,
+            _ => REACH_MS,
         });
         let limit = f.start.saturating_sub(reach);
         let mut at = f.start;
@@ -235,6 +240,26 @@ mod tests {
         // The pause before "it's" is 100 ms, well inside a reading's: a code's short reach
         // (and the correction, were the reach longer) keeps the second code from taking it.
         assert!(codes[1].start >= Ms(5_600), "{spans:?}");
+    }
+
+    #[test]
+    fn a_number_outside_a_payment_reaches_3_s_not_6() {
+        // Mono: a garbled question, "you can get me on", then the digits.
+        let u = [
+            (0, "okay can i take a counter counter term", 0),
+            (0, "you can get me on", 3_300),
+            (0, "0 7 7 0 9 0 3 9 3", 5_500),
+        ];
+        let voiced = [v(0, 3_100), v(3_250, 5_300), v(5_450, 9_200)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
+        assert_eq!(
+            n.len(),
+            1,
+            "{:?}",
+            f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>()
+        );
+        assert!(n[0].start >= Ms(3_250), "{:?}", n[0].start);
     }
 
     #[test]
