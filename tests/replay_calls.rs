@@ -5,6 +5,11 @@
 //! was measured, so a change to a rule that costs recall or mutes more fails here. Detection was
 //! tuned on `dev` only; `test` is the held-back check. Re-capture when transcription changes.
 //! Messages name files, kinds and times, never values.
+//!
+//! These are regression floors, not the targets: issue 14's targets (card numbers 1.0, every
+//! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured (dev: 75
+//! of its 110 calls captured; test: all 90): dev PAN 0.938, sensitive 0.754, over-muting
+//! 0.108, decoys 0.078; test PAN 0.952, sensitive 0.726, over-muting 0.144, decoys 0.155.
 
 use callredact::detect::eval;
 use callredact::policy::Policy;
@@ -72,11 +77,11 @@ fn dev_calls() {
     check(
         "dev",
         Floors {
-            calls: 12,
-            pan: 1.0,
-            sensitive: 0.80,
-            over: 0.16,
-            decoys: 0.35,
+            calls: 75,
+            pan: 0.93,
+            sensitive: 0.74,
+            over: 0.115,
+            decoys: 0.09,
         },
     );
 }
@@ -86,11 +91,11 @@ fn test_calls() {
     check(
         "test",
         Floors {
-            calls: 9,
-            pan: 1.0,
-            sensitive: 0.60,
-            over: 0.17,
-            decoys: 0.25,
+            calls: 90,
+            pan: 0.95,
+            sensitive: 0.71,
+            over: 0.15,
+            decoys: 0.17,
         },
     );
 }

@@ -111,13 +111,26 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
                     .collect();
                 let n: usize = said.iter().map(|d| d.0).sum();
                 if n >= READBACK_DIGITS {
-                    // From the first digit said to the last: the agent's "thanks, so that's"
-                    // around it stays audible, and the planner pads the edges.
+                    // The voiced stretches that say the digits, from the first to the last:
+                    // the agent's "thanks" and questions in other stretches stay audible,
+                    // while the garbled edge of a group said in the same breath is muted.
+                    let a = said.first().map_or(first, |d| d.1);
+                    let b = said.last().map_or(end, |d| d.2);
+                    let (a, b) = (
+                        regions
+                            .iter()
+                            .find(|r| r.0 <= a && a <= r.1)
+                            .map_or(a, |r| r.0.max(first)),
+                        regions
+                            .iter()
+                            .find(|r| r.0 <= b && b <= r.1)
+                            .map_or(b, |r| r.1.min(end)),
+                    );
                     out.push(Finding {
                         kind: f.kind,
                         channel: Some(agent.channel),
-                        start: said.first().map_or(first, |d| d.1),
-                        end: said.last().map_or(end, |d| d.2),
+                        start: a,
+                        end: b.max(a),
                         confidence: 0.4,
                         detector: NAME,
                         rule: "read_back".into(),
