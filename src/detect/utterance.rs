@@ -62,6 +62,18 @@ impl Detector for NumericUtterance {
                 if said < min || 2 * numeric < content || inside.iter().any(|&i| ch.masked[i]) {
                     continue;
                 }
+                // "... your reference is | 563-232-971": read in the breath after a closing
+                // phrase, it is the reference.
+                if inside
+                    .first()
+                    .is_some_and(|&i| scene.after_closer(ch.channel, ch.words[i].start))
+                {
+                    continue;
+                }
+                // "It's 66.50.": Whisper writes an amount as pounds and pence.
+                if said <= 5 && inside.iter().any(|&i| is_amount(&ch.words[i].text)) {
+                    continue;
+                }
                 // "It costs twelve ninety nine": a price, however it was said.
                 if said <= 4
                     && inside.iter().any(|&i| {
@@ -108,6 +120,18 @@ impl Detector for NumericUtterance {
             }
         }
     }
+}
+
+/// "66.50", "29.99,": one to three digits, a point, two digits, as Whisper writes an amount.
+/// A security code or a card group read as "4.5.1" or "4539" is not one.
+fn is_amount(text: &str) -> bool {
+    let t = text.trim_end_matches(['.', ',', '?', '!']);
+    let t = t.strip_prefix('£').unwrap_or(t);
+    t.split_once('.').is_some_and(|(a, b)| {
+        (1..=3).contains(&a.len())
+            && b.len() == 2
+            && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+    })
 }
 
 /// Whether the first digits said in the words `inside` begin a UK service number (08, 03).
@@ -246,5 +270,32 @@ mod tests {
             &voiced
         )
         .is_empty());
+    }
+
+    #[test]
+    fn an_amount_in_pounds_and_pence_is_not_a_reading_and_a_code_is() {
+        let voiced = [v(0, 0, 1_000), v(0, 1_200, 2_500)];
+        assert!(numeric(&[(0, "okay", 0), (0, "it's 66.50.", 1_200)], &voiced).is_empty());
+        assert_eq!(
+            numeric(&[(0, "okay", 0), (0, "it's 4 5 3 9", 1_200)], &voiced),
+            [(Kind::Number, 1_200, 2_500)]
+        );
+    }
+
+    #[test]
+    fn a_reading_in_the_breath_after_a_closing_phrase_is_the_reference() {
+        // Two utterances: the reading starts 1.3 s after the lead's last word.
+        let voiced = [v(0, 0, 1_900), v(0, 3_200, 5_600)];
+        let said = |lead: &'static str| {
+            numeric(
+                &[
+                    (0, lead, 0),
+                    (0, "time one triple-fendron, two-level-low.", 3_200),
+                ],
+                &voiced,
+            )
+        };
+        assert!(said("that's gone through your reference").is_empty());
+        assert_eq!(said("okay then here we go"), [(Kind::Number, 3_200, 5_600)]);
     }
 }
