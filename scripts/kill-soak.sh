@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kill soak: SIGKILL the real binary at random moments across runs over a folder (default
-# samples/), rerunning after each kill, then finish with an uninterrupted run. After every kill
+# samples/), rerunning after each kill, until KILLS kills have landed mid-run, then finish
+# with an uninterrupted run. After every kill
 # it scans everything under --out, dotfiles and staging included, for the original bytes of
 # each card-number span (from truth.json); at the end it checks that every recording is
 # redacted exactly once, every audit row is unique, and no temp file, pending marker or receipt
@@ -72,27 +73,10 @@ start=$(date +%s.%N)
 whole=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.3f", b - a}')
 echo "kill-soak: an uninterrupted run takes ${whole}s"
 
-RANDOM=4242  # the same kill moments every time
-landed=0
-for i in $(seq "$kills"); do
-  delay=$(awk -v w="$whole" -v r="$((RANDOM % 1000))" 'BEGIN {printf "%.3f", w * r / 1000}')
-  "$bin" run "$input" --out "$out" --no-progress "$@" >/dev/null 2>"$work/err" &
-  pid=$!
-  sleep "$delay"
-  if kill -9 "$pid" 2>/dev/null; then landed=$((landed + 1)); fi
-  wait "$pid" 2>/dev/null || true
-  scan || exit 1
-  echo "kill $i after ${delay}s: no card bytes under --out"
-done
-echo "kill-soak: $landed of $kills kills landed while the run was going"
-
-set +e
-"$bin" run "$input" --out "$out" --no-progress "$@" > "$work/final" 2>&1
-code=$?
-set -e
-tail -1 "$work/final"
-scan || exit 1
-"$py" - "$out" "$input" "$code" <<'EOF'
+# The end-of-batch checks: every recording redacted exactly once, every audit row unique, no
+# temp file, pending marker or receipt left (the lock files stay: they are what runs flock).
+check() {
+"$py" - "$out" "$input" "$1" <<'EOF'
 import glob, json, os, sys
 import pyarrow.dataset as ds
 out, inp, code = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -108,10 +92,48 @@ want = {f"{os.path.basename(os.path.abspath(inp))}/{n}" for n in truth}
 assert set(red) == want, f"not redacted: {sorted(want - set(red))}"
 twice = {k: v for k, v in red.items() if v != 1}
 assert not twice, f"redacted more than once: {twice}"
-left = [p for p in glob.glob(os.path.join(out, ".callredact/**/*"), recursive=True)
-        if os.path.isfile(p) and any(k in p for k in ("/tmp/", "/pending/", "/receipts/"))]
+state = os.path.join(out, ".callredact")
+left = [os.path.relpath(p, state) for p in glob.glob(os.path.join(state, "**/*"), recursive=True)
+        if os.path.isfile(p)
+        and os.path.relpath(p, state).split(os.sep)[0] in ("tmp", "pending", "receipts")]
 assert not left, f"left behind: {left}"
-assert code == 0, f"final run exited {code}"
-print(f"kill-soak: every one of {len(want)} recordings redacted exactly once, {len(ids)} unique rows, "
-      "no temp files, pending markers or receipts left")
+assert code == 0, f"the batch's last run exited {code}"
+print(f"kill-soak: batch done: every one of {len(want)} recordings redacted exactly once, "
+      f"{len(ids)} unique rows, no temp files, pending markers or receipts left")
 EOF
+}
+
+# Kill until KILLS kills have landed while a run was working. A run that finishes before its
+# kill ends a batch: the batch is checked, and the next run starts a new one from nothing, so
+# the kills after it still have work to interrupt.
+RANDOM=4242  # the same kill moments every time
+landed=0; tries=0; batches=0
+while [ "$landed" -lt "$kills" ] && [ "$tries" -lt $((kills * 4)) ]; do
+  tries=$((tries + 1))
+  delay=$(awk -v w="$whole" -v r="$((RANDOM % 1000))" 'BEGIN {printf "%.3f", w * r / 1000}')
+  "$bin" run "$input" --out "$out" --no-progress "$@" >/dev/null 2>"$work/err" &
+  pid=$!
+  sleep "$delay"
+  if kill -9 "$pid" 2>/dev/null; then
+    landed=$((landed + 1))
+    wait "$pid" 2>/dev/null || true
+    scan || exit 1
+    echo "kill $landed after ${delay}s: no card bytes under --out"
+  else
+    set +e; wait "$pid"; code=$?; set -e
+    scan || exit 1
+    check "$code" || exit 1
+    batches=$((batches + 1))
+    rm -rf "$out"
+  fi
+done
+echo "kill-soak: $landed kills landed mid-run in $tries runs; $batches batches finished between them"
+[ "$landed" -ge "$kills" ] || { echo "kill-soak: only $landed of $kills kills landed" >&2; exit 1; }
+
+set +e
+"$bin" run "$input" --out "$out" --no-progress "$@" > "$work/final" 2>&1
+code=$?
+set -e
+tail -1 "$work/final"
+scan || exit 1
+check "$code"
