@@ -48,7 +48,7 @@ impl Detector for Expiry {
                     && date
                         .expiry_year()
                         .is_some_and(|y| (2015..=2045).contains(&y))
-                    && super::phase::paying(scene, date.start) =>
+                    && scene.paying(date.start) =>
                 {
                     out.push(Candidate {
                         finding: date_finding(d, Kind::ExpiryDate, 0.6, NAME, "month_year".into()),

@@ -239,6 +239,16 @@ pub(crate) const FILLERS: &[&str] = &[
     "thats", "it's", "its", "and", "yes", "yeah", "yep", "is", "then", "space",
 ];
 
+/// Words that take back what was just said ("3 8 8, wait, sorry, it's 5 8 8"): a value ends
+/// before them, and the one after starts after them, so the correction stays audible. Not
+/// "no", which Whisper writes for "oh"; "sorry" alone is also a filler inside a reading.
+const CORRECTIONS: &[&str] = &["sorry", "wait", "hang", "wrong", "actually", "oops"];
+
+/// A word that takes back what was just said.
+pub(crate) fn is_correction(text: &str) -> bool {
+    CORRECTIONS.contains(&clean(text).as_str())
+}
+
 /// Lower-cases a word and strips the punctuation Whisper hangs on it, keeping what sits inside
 /// (the dash in "4539-1488", the apostrophe in "that's").
 pub(crate) fn clean(text: &str) -> String {

@@ -143,34 +143,6 @@ fn read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
     out
 }
 
-/// Words that say a payment is being taken.
-const PAYMENT_WORDS: &[&str] = &[
-    "card",
-    "cards",
-    "pay",
-    "paying",
-    "payment",
-    "visa",
-    "mastercard",
-    "amex",
-    "debit",
-    "credit",
-];
-/// How far back a payment word makes a long unplaced number card data.
-const PAYMENT_CONTEXT_MS: u64 = 90_000;
-
-/// Whether anyone spoke of paying by card in the `PAYMENT_CONTEXT_MS` before `t`: a long
-/// number Whisper could not place is taken for the card only then. In a call about bank
-/// details it is an account number, and what follows it is not card data.
-pub(crate) fn paying(scene: &Scene, t: Ms) -> bool {
-    let from = t.saturating_sub(Ms(PAYMENT_CONTEXT_MS));
-    scene.channels.iter().any(|ch| {
-        ch.words.iter().any(|w| {
-            w.start >= from && w.start <= t && PAYMENT_WORDS.contains(&clean(&w.text).as_str())
-        })
-    })
-}
-
 pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
     let backs = read_backs(scene, findings);
     findings.extend(backs);
@@ -190,7 +162,7 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
             .filter(|f| {
                 f.channel == Some(c)
                     && (matches!(f.kind, Kind::CardNumber | Kind::SecurityCode)
-                        || (f.kind == Kind::Number && paying(scene, f.start)))
+                        || (f.kind == Kind::Number && scene.paying(f.start)))
             })
             .map(|f| f.end)
             .collect();

@@ -41,6 +41,22 @@ pub(crate) struct DateValue {
     pub windows: Vec<usize>,
 }
 
+/// Words that say a payment is being taken.
+const PAYMENT_WORDS: &[&str] = &[
+    "card",
+    "cards",
+    "pay",
+    "paying",
+    "payment",
+    "visa",
+    "mastercard",
+    "amex",
+    "debit",
+    "credit",
+];
+/// How far back a payment word makes a long unplaced number card data.
+const PAYMENT_CONTEXT_MS: u64 = 90_000;
+
 /// How soon after a closing phrase a number is taken for the reference it announced.
 const REFERENCE_MS: u64 = 4_000;
 
@@ -183,6 +199,18 @@ impl<'a> Scene<'a> {
         self.voiced
             .iter()
             .any(|v| v.channel != channel && v.start < b && v.end > a)
+    }
+
+    /// Whether anyone spoke of paying by card in the `PAYMENT_CONTEXT_MS` before `t`: a long
+    /// number Whisper could not place is taken for the card only then. In a call about bank
+    /// details it is an account number, and what follows it is not card data.
+    pub fn paying(&self, t: Ms) -> bool {
+        let from = t.saturating_sub(Ms(PAYMENT_CONTEXT_MS));
+        self.channels.iter().any(|ch| {
+            ch.words.iter().any(|w| {
+                w.start >= from && w.start <= t && PAYMENT_WORDS.contains(&clean(&w.text).as_str())
+            })
+        })
     }
 
     /// Whether what `channel` says at `t` is a reference: the last trigger or closing phrase
@@ -360,7 +388,7 @@ impl<'a> Scene<'a> {
             };
             for w in ch.words.get(range).unwrap_or_default() {
                 between += 1;
-                corrected |= own && super::widen::is_correction(&w.text);
+                corrected |= own && normalise::is_correction(&w.text);
                 if is_acknowledgement(&w.text) || (!own && is_number_word(&w.text)) {
                     continue;
                 }

@@ -8,7 +8,7 @@
 
 use super::answer::only_lead_in;
 use super::context::is_thanks;
-use super::normalise::clean;
+use super::normalise::{clean, is_correction};
 use super::scene::{is_number_word, Scene};
 use crate::types::{Finding, Kind};
 use crate::units::Ms;
@@ -28,11 +28,6 @@ const CODE_REACH_MS: u64 = 1_500;
 /// long as a card's ran over the question before it and the chat after it. Not while a card
 /// payment is under way, where it may be the card with its context lost.
 const NUMBER_REACH_MS: u64 = 3_000;
-/// Words that take back what was just said ("3 8 8, wait, sorry, it's 5 8 8"): the value
-/// ends before them, and the one after starts after them, so the correction stays audible.
-/// Not for card numbers: there a garbled first group may follow "sorry, one second", and a
-/// missed group is a leak. Not "no" either, which Whisper writes for "oh".
-const CORRECTIONS: &[&str] = &["sorry", "wait", "hang", "wrong", "actually", "oops"];
 
 pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
     for f in findings.iter_mut().filter(|f| WIDENED.contains(&f.kind)) {
@@ -46,7 +41,7 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         let reach = Ms(match f.kind {
             Kind::SecurityCode => CODE_REACH_MS,
             // While a card payment is under way an unplaced long number may be the card.
-            Kind::Number if !super::phase::paying(scene, f.start) => NUMBER_REACH_MS,
+            Kind::Number if !scene.paying(f.start) => NUMBER_REACH_MS,
             _ => REACH_MS,
         });
         let limit = f.start.saturating_sub(reach);
@@ -145,12 +140,9 @@ fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
 /// Whether the first word said in the stretch [a, b) thanks someone: a reading before it is
 /// over (in mono, the agent has taken it), and one after it is another value. Words are
 /// placed up to `LATE_MS` after their audio.
-/// A word that takes back what was just said.
-pub(crate) fn is_correction(text: &str) -> bool {
-    CORRECTIONS.contains(&clean(text).as_str())
-}
-
-/// When the finding's channel started a correction word in [a, b), if it did.
+/// When the finding's channel started a correction word in [a, b), if it did. Not for card
+/// numbers: there a garbled first group may follow "sorry, one second", and a missed group
+/// is a leak.
 fn correction_in(scene: &Scene, f: &Finding, a: Ms, b: Ms) -> Option<Ms> {
     if f.kind == Kind::CardNumber {
         return None;
