@@ -269,7 +269,8 @@ fn report_renders_in_chromium_lists_every_call_and_shows_each_span() {
     }
     let failed = tags(&index, "tr", "failed");
     assert_eq!(failed.len(), 1, "the summary lists the one failure");
-    assert_eq!(attr(failed[0], "data-name").as_deref(), Some(BROKEN));
+    // Calls are named by their input id: the root folder's label, then the path under it.
+    assert_eq!(attr(failed[0], "data-name"), Some(format!("in/{BROKEN}")));
     let reason = audit
         .files
         .iter()

@@ -7,7 +7,7 @@ use common::*;
 use std::fs;
 use std::path::Path;
 
-const CALLS: [&str; 2] = ["volunteered_amex_alaw.wav", "card_split_across_turns.wav"];
+const CALLS: [&str; 2] = ["volunteered_amex_alaw.wav", "energy_bill_payment.wav"];
 
 fn rows(out: &Path) -> Vec<serde_json::Value> {
     let o = python()
@@ -44,9 +44,14 @@ fn verification_passes_redacted_calls_and_fails_an_audible_card_closed() {
         assert_eq!(r["verified"], "passed", "{r}");
     }
 
-    // Card detection off: the card number stays audible, and the second listen must hear it.
+    // Card and long-number detection off: the card number stays audible (with only card
+    // detection off, the NUMBER rules still mute these two), and the second listen must hear it.
     let weak = tmp.path().join("weak.toml");
-    fs::write(&weak, "[kinds.CARD_NUMBER]\nenabled = false\n").unwrap();
+    fs::write(
+        &weak,
+        "[kinds.CARD_NUMBER]\nenabled = false\n\n[kinds.NUMBER]\nenabled = false\n",
+    )
+    .unwrap();
     let out2 = tmp.path().join("out2");
     let o = run(
         &[&input],
