@@ -20,7 +20,7 @@ use crate::batch::state::State;
 use crate::names::escaped;
 use crate::plan::{plan, Layout};
 use crate::policy::Policy;
-use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Span, Voiced};
+use crate::types::{CallTranscript, ChannelTranscript, Finding, Kind, Role, Span};
 use crate::units::{frame_to_ms, Frame, Ms};
 use crate::{detect, transcript};
 use sha2::{Digest, Sha256};
@@ -176,11 +176,7 @@ pub fn analyse(
                 ..Failure::at(Stage::Transcribe, format!("{name}: channel {c}: {e}"))
             })?;
         unreliable.extend(got.unreliable.into_iter().map(|r| (c as u16, r)));
-        let role = match (n, c) {
-            (2, 0) => Role::Agent,
-            (2, 1) => Role::Customer,
-            _ => Role::Mixed,
-        };
+        let role = Role::of_channel(n, c);
         call.channels.push(ChannelTranscript {
             channel: c as u16,
             role,
@@ -189,17 +185,7 @@ pub fn analyse(
     }
     times.asr_ms += t.elapsed().as_millis() as u64;
     let t = Instant::now();
-    let voiced_flat: Vec<Voiced> = voiced
-        .iter()
-        .enumerate()
-        .flat_map(|(c, rs)| {
-            rs.iter().map(move |r| Voiced {
-                channel: c as u16,
-                start: r.start,
-                end: r.end,
-            })
-        })
-        .collect();
+    let voiced_flat = crate::audio::vad::flatten(&voiced);
     let mut findings = detect::detect(&call, &voiced_flat, &policy.detect, policy);
     // What whisper could not transcribe without looping is muted whole: unknown speech in a
     // call is treated like a number nobody could place.

@@ -23,6 +23,18 @@ pub enum Role {
     Mixed,
 }
 
+impl Role {
+    /// Channel `c`'s role in a recording of `channels`: in stereo the agent is on the left and
+    /// the customer on the right; anything else is mixed.
+    pub fn of_channel(channels: usize, c: usize) -> Role {
+        match (channels, c) {
+            (2, 0) => Role::Agent,
+            (2, 1) => Role::Customer,
+            _ => Role::Mixed,
+        }
+    }
+}
+
 /// The words of one channel, in time order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChannelTranscript {

@@ -15,7 +15,7 @@ use crate::audio::recording::Recording;
 use crate::audio::vad;
 use crate::detect::{self, normalise::digit_runs, DetectConfig, KindFilter};
 use crate::policy::VerifyPolicy;
-use crate::types::{CallTranscript, ChannelTranscript, Kind, Role, Voiced};
+use crate::types::{CallTranscript, ChannelTranscript, Kind, Role};
 use crate::units::Ms;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -70,11 +70,7 @@ pub fn listen_again(
         let t = model
             .transcribe(rec.channel(c as u16), regions, threads, stop)
             .map_err(|e| e.to_string())?;
-        let role = match (n, c) {
-            (2, 0) => Role::Agent,
-            (2, 1) => Role::Customer,
-            _ => Role::Mixed,
-        };
+        let role = Role::of_channel(n, c);
         call.channels.push(ChannelTranscript {
             channel: c as u16,
             role,
@@ -91,17 +87,7 @@ pub fn audible(
     cfg: &DetectConfig,
     v: &VerifyPolicy,
 ) -> Vec<Audible> {
-    let flat: Vec<Voiced> = voiced
-        .iter()
-        .enumerate()
-        .flat_map(|(c, rs)| {
-            rs.iter().map(move |r| Voiced {
-                channel: c as u16,
-                start: r.start,
-                end: r.end,
-            })
-        })
-        .collect();
+    let flat = vad::flatten(voiced);
     let mut out: Vec<Audible> = detect::detect(call, &flat, cfg, &DigitKinds)
         .into_iter()
         .filter(|f| f.detector.starts_with("digits."))

@@ -166,6 +166,22 @@ pub fn snap_end(regions: &[Region], end: Ms, max: Ms) -> Ms {
         .unwrap_or(end)
 }
 
+/// Per-channel regions as the detectors take them: one list, each region tagged with its
+/// channel.
+pub fn flatten(voiced: &[Vec<Region>]) -> Vec<crate::types::Voiced> {
+    voiced
+        .iter()
+        .enumerate()
+        .flat_map(|(c, rs)| {
+            rs.iter().map(move |r| crate::types::Voiced {
+                channel: c as u16,
+                start: r.start,
+                end: r.end,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
