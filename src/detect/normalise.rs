@@ -317,9 +317,9 @@ pub(crate) fn lex(part: &str) -> Lex {
         "pounds" | "pound" | "quid" | "pence" | "p" | "euros" | "euro" | "dollars" | "dollar"
         | "cents" | "percent" | "grand" => Lex::Marker(Marker::Currency),
         "minutes" | "minute" | "mins" | "min" | "hours" | "hour" | "hrs" | "seconds"
-        | "second's" | "secs" | "days" | "day" | "weeks" | "week" | "months" | "month"
-        | "years" | "year" | "yrs" | "times" | "people" | "items" | "calls" | "working"
-        | "percentage" | "per" | "x" | "kg" | "miles" | "gb" | "mb" => {
+        | "second's" | "secs" | "sec" | "moment" | "days" | "day" | "weeks" | "week" | "months"
+        | "month" | "years" | "year" | "yrs" | "times" | "people" | "items" | "calls"
+        | "working" | "percentage" | "per" | "x" | "kg" | "miles" | "gb" | "mb" => {
             Lex::Marker(Marker::Quantity)
         }
         "half" | "quarter" => Lex::Marker(Marker::TimeBefore),
@@ -777,7 +777,14 @@ fn mark_quantities(items: &mut [Item]) {
         };
         let value = value_of(digits);
         let len = digits.len();
-        let after = marker(items.get(k + 1));
+        // "one second": "second" after a digit said on its own is the unit, not an ordinal
+        // ("twenty second" was joined into one ordinal already, and "...5 3 9 second" ends
+        // a reading).
+        let alone = k == 0 || !matches!(items[k - 1].kind, ItemKind::Num { .. });
+        let after = match items.get(k + 1).map(|i| &i.kind) {
+            Some(ItemKind::Ordinal(2)) if len == 1 && alone => Some(Marker::Quantity),
+            _ => marker(items.get(k + 1)),
+        };
         // Look back over homophones: "quarter to three".
         let mut b = k;
         while b > 0 && matches!(items[b - 1].kind, ItemKind::Weak(..)) {
@@ -1126,6 +1133,17 @@ mod tests {
         assert!(runs("about ten minutes").is_empty());
         assert!(runs("9:30").is_empty());
         assert!(runs("2pm").is_empty());
+    }
+
+    #[test]
+    fn one_second_is_a_wait_not_a_digit() {
+        // The stall before a card is read: "sorry, one second", "bear with me one sec".
+        assert_eq!(runs("sorry one second 4 5 3 9"), ["4539"]);
+        assert!(runs("one sec").is_empty());
+        assert!(runs("just one moment").is_empty());
+        // Its nearest non-example: an ordinal after a tens word is one date ordinal, and
+        // digits before "second" that are not a lone digit stay digits.
+        assert_eq!(runs("4 5 3 9 second"), ["4539"]);
     }
 
     #[test]

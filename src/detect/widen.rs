@@ -6,7 +6,7 @@
 //! up to a limit, and never over a region where a question or trigger phrase was said (in a
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
 
-use super::answer::only_lead_in;
+use super::answer::{lead_in_end, only_lead_in};
 use super::context::is_thanks;
 use super::normalise::{clean, is_correction};
 use super::scene::{is_number_word, Scene};
@@ -46,6 +46,8 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         });
         let limit = f.start.saturating_sub(reach);
         let mut at = f.start;
+        // Where the reading starts if nothing before this breath belongs to it.
+        let mut first_breath = None;
         let mut i = regions.iter().rposition(|r| r.0 <= f.start);
         if let Some(k) = i.filter(|&k| regions[k].1 >= f.start) {
             // "...the card number is 4539": the question before the value is not part of it,
@@ -55,9 +57,16 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
                 && correction_in(scene, f, regions[k].0, f.start).is_none()
             {
                 at = regions[k].0;
+                // "Right, here we go, 4539 ...": words before the digits in the same breath
+                // that are all lead-in words are not a garbled first group, unless the
+                // reading began in an earlier breath ("4 3 9 ... so, 343 ...").
+                first_breath = scene
+                    .channel(c)
+                    .and_then(|ch| lead_in_end(ch, regions[k].0, f.start));
             }
             i = k.checked_sub(1).filter(|_| at == regions[k].0);
         }
+        let breath = at;
         while let Some(k) = i {
             let p = regions[k];
             if at.0 > p.1 .0 + GROUP_PAUSE_MS
@@ -74,7 +83,10 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             at = p.0;
             i = k.checked_sub(1);
         }
-        f.start = at;
+        f.start = match first_breath {
+            Some(t) if at == breath => t,
+            _ => at,
+        };
         // Forwards, the same way.
         let limit = f.end + reach;
         let mut at = f.end;
@@ -269,6 +281,49 @@ mod tests {
             "{:?}",
             f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_stall_before_a_reading_stays_audible() {
+        // Mono: the question, "hang on, let me just get my card", then, in one breath,
+        // "right, here we go" and the digits.
+        let u = [
+            (0, "can I take the long number please", 0),
+            (0, "hang on let me just get my card", 3_000),
+            (0, "right here we go 4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", 6_200),
+        ];
+        let voiced = [v(0, 2_700), v(2_900, 5_800), v(6_100, 13_000)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let card = f
+            .iter()
+            .find(|f| f.kind == Kind::CardNumber)
+            .expect("the card");
+        // "go" ends at 7_700; the first digit starts at 7_800.
+        assert_eq!(
+            card.start,
+            Ms(7_700),
+            "{:?}",
+            f.iter()
+                .map(|f| (f.kind, f.start, f.end, f.detector, &f.rule))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn words_before_the_digits_that_are_not_lead_ins_are_kept_muted() {
+        // The nearest non-example: "the can be brief" is a first group Whisper garbled, said
+        // in the same breath as the digits it did write.
+        let u = [
+            (0, "can I take the long number please", 0),
+            (0, "the can be brief 4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", 3_000),
+        ];
+        let voiced = [v(0, 2_700), v(2_900, 10_000)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let card = f
+            .iter()
+            .find(|f| f.kind == Kind::CardNumber)
+            .expect("the card");
+        assert_eq!(card.start, Ms(2_900), "{:?}", (card.start, card.end));
     }
 
     #[test]
