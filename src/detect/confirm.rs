@@ -32,6 +32,30 @@ const QUESTIONS: &[&[&str]] = &[
     &["did", "i"],
     &["is", "it"],
 ];
+/// Words that lead up to a checking question's last word: "have I got that right?", "is
+/// that correct?", "did I get that right?".
+const QUESTION_WORDS: &[&str] = &[
+    "have", "i", "got", "get", "that", "is", "did", "am", "it", "all", "so", "that's", "thats",
+];
+
+/// Where the question checking a read-back starts, when `words[k]` ends one: "right?" or
+/// "correct?" written with its question mark, and the question words just before it. The
+/// customer is asked to confirm what came before; the question itself gives nothing.
+pub(crate) fn checking_question_start(words: &[crate::types::Word], k: usize) -> Option<usize> {
+    let w = words.get(k)?;
+    if !w.text.trim_end().ends_with('?') || !ENDS[..2].contains(&clean(&w.text).as_str()) {
+        return None;
+    }
+    let mut first = k;
+    while first > 0
+        && k - first < 4
+        && QUESTION_WORDS.contains(&clean(&words[first - 1].text).as_str())
+    {
+        first -= 1;
+    }
+    Some(first)
+}
+
 /// A value is confirmed back only soon after it was given.
 const RECENT_MS: u64 = 20_000;
 /// The longest read-back: a card number read in groups.
@@ -114,6 +138,7 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use super::checking_question_start;
     use crate::detect::testutil::found_with;
     use crate::detect::DetectConfig;
     use crate::types::Kind;
@@ -163,5 +188,21 @@ mod tests {
         let c = confirmed(&u);
         assert_eq!(c.len(), 1);
         assert!(c[0].3 <= Ms(6_500), "{c:?}");
+    }
+
+    #[test]
+    fn a_checking_question_starts_at_its_question_words() {
+        let call = crate::detect::testutil::call(&[(0, "so 1 6 5 have I got that right?", 0)]);
+        let w = &call.channels[0].words;
+        assert_eq!(checking_question_start(w, 8), Some(4));
+        let call = crate::detect::testutil::call(&[(0, "78121 correct?", 0)]);
+        assert_eq!(checking_question_start(&call.channels[0].words, 1), Some(1));
+    }
+
+    #[test]
+    fn right_without_a_question_mark_asks_nothing() {
+        // The nearest non-example: "that's right" answers; it does not ask.
+        let call = crate::detect::testutil::call(&[(0, "that's right", 0)]);
+        assert_eq!(checking_question_start(&call.channels[0].words, 1), None);
     }
 }

@@ -7,6 +7,7 @@
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
 
 use super::answer::{lead_in_end, only_lead_in};
+use super::confirm::checking_question_start;
 use super::context::is_thanks;
 use super::normalise::{clean, is_correction};
 use super::scene::{is_number_word, Scene};
@@ -87,8 +88,15 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             Some(t) if at == breath => t,
             _ => at,
         };
-        // Forwards, the same way.
-        let limit = f.end + reach;
+        // Forwards, the same way, but never into the question that checks the reading
+        // ("... 1 6 5, have I got that right?"): it and what follows are the next line.
+        let asked = scene.channel(c).and_then(|ch| {
+            (0..ch.words.len())
+                .filter(|&k| ch.words[k].start >= f.end)
+                .find_map(|k| checking_question_start(ch.words, k))
+                .map(|q| ch.words[q].start)
+        });
+        let limit = asked.map_or(f.end + reach, |q| q.min(f.end + reach));
         let mut at = f.end;
         let mut i = regions.iter().position(|r| r.1 >= f.end);
         if let Some(k) = i.filter(|&k| regions[k].0 <= f.end) {
@@ -324,6 +332,24 @@ mod tests {
             .find(|f| f.kind == Kind::CardNumber)
             .expect("the card");
         assert_eq!(card.start, Ms(2_900), "{:?}", (card.start, card.end));
+    }
+
+    #[test]
+    fn a_reading_does_not_reach_into_the_question_checking_it() {
+        // Mono: the agent reads a number back, asks "have I got that right?", and the
+        // customer says "that's right": neither is part of the number.
+        let u = [
+            (0, "so 0 7 7 0 9 0 3 9 3", 0),
+            (0, "have I got that right?", 4_100),
+            (0, "that's right", 6_400),
+        ];
+        let voiced = [v(0, 3_800), v(4_000, 6_000), v(6_300, 7_200)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let n = f
+            .iter()
+            .find(|f| f.kind == Kind::Number || f.kind == Kind::Phone)
+            .expect("the number");
+        assert!(n.end <= Ms(3_800), "{:?}", (n.kind, n.start, n.end));
     }
 
     #[test]
