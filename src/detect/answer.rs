@@ -478,10 +478,12 @@ fn states_value(ch: &ChannelScene, w: &Window) -> bool {
         .iter()
         .find(|x| x.start > w.asked_at)
         .map(|x| x.text.as_str());
+    // A preposition after the trigger is the question going on ("an email for the
+    // receipt?", "a number to call you on"), though Whisper writes four and two that way too.
     let stated = |t: &str| {
         let c = clean(t);
         matches!(c.as_str(), "is" | "was" | "it's" | "its" | "are")
-            || is_number_word(t)
+            || (is_number_word(t) && !matches!(c.as_str(), "for" | "to"))
             || t.chars().any(|d| d.is_ascii_digit())
     };
     before.is_some_and(|b| matches!(b.as_str(), "my" | "our"))
@@ -732,6 +734,22 @@ mod tests {
         ];
         let voiced = [v(0, 0, 1_700), v(1, 1_900, 3_500), v(1, 3_900, 5_700)];
         assert_eq!(answers(&u, &voiced), [(Kind::CardNumber, 1, 3_900, 5_700)]);
+    }
+
+    #[test]
+    fn in_mono_a_homophone_after_the_trigger_is_still_the_question() {
+        // "for" may be a four, but "an email for the receipt?" asks; the reply is after it.
+        let u = [
+            (0, "can I take an email for the receipt?", 0),
+            (0, "yes it's perfect not came a bank sample", 3_400),
+        ];
+        let voiced = [v(0, 0, 3_100), v(0, 3_300, 6_300)];
+        let a = answers(&u, &voiced);
+        assert!(a.iter().all(|a| a.2 >= 3_300) && !a.is_empty(), "{a:?}");
+        // The nearest non-example: a number word that is nothing else states the value.
+        let u = [(0, "the card number seven triple fendron", 0)];
+        let a = answers(&u, &[v(0, 0, 3_000)]);
+        assert!(a.iter().any(|a| a.2 <= 1_200), "{a:?}");
     }
 
     #[test]
