@@ -518,10 +518,12 @@ fn said_in_characters(kind: Kind) -> bool {
     is_digit_value(kind) || matches!(kind, Kind::Postcode | Kind::NiNumber)
 }
 
-/// Three or more words said in [s, e), none of them digit-like. With `weak_ok`, one
-/// homophone of a digit ("see you for today") does not count: for values spelt out in letters
-/// and digits, whose digits Whisper writes as digits, not as "for" or "to".
-fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> bool {
+/// Three or more words said in [s, e), none of them digit-like ("that's all done until ...";
+/// garbled digits come out as short or odd words mixed with number words and homophones: "the
+/// can be brief and it's to"). With `weak_ok`, one homophone of a digit ("see you for today")
+/// does not count: for values spelt out in letters and digits, whose digits Whisper writes as
+/// digits, not as "for" or "to". Widening a reading forwards stops at such words too.
+pub(crate) fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> bool {
     let words: Vec<&str> = ch
         .words
         .iter()

@@ -6,11 +6,11 @@
 //! up to a limit, and never over a region where a question or trigger phrase was said (in a
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
 
-use super::answer::{lead_in_end, only_lead_in};
+use super::answer::{lead_in_end, only_lead_in, plain_words};
 use super::confirm::checking_question_start;
 use super::context::is_thanks;
-use super::normalise::{clean, is_correction};
-use super::scene::{is_number_word, Scene};
+use super::normalise::is_correction;
+use super::scene::Scene;
 use crate::types::{Finding, Kind};
 use crate::units::Ms;
 
@@ -117,7 +117,9 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             if n.0 .0 > at.0 + GROUP_PAUSE_MS
                 || n.1 > limit
                 || blocked(n.0, n.1, (at, n.0))
-                || plain_speech(scene, c, n.0, n.1)
+                || scene
+                    .channel(c)
+                    .is_some_and(|ch| plain_words(ch, n.0, n.1, false))
                 || thanks(scene, c, n.0, n.1)
                 || correction_in(scene, f, n.0, n.1).is_some()
             {
@@ -136,25 +138,6 @@ fn said_trigger(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
         .triggers
         .iter()
         .any(|t| t.channel == c && t.start >= a && t.start < b)
-}
-
-/// Whether channel `c` said ordinary words between `a` and `b`: three or more, none of them
-/// digit-like ("that's all done until ..."). Garbled digits come out as short or odd words
-/// mixed with number words and homophones ("the can be brief and it's to").
-fn plain_speech(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
-    let Some(ch) = scene.channel(c) else {
-        return false;
-    };
-    let words: Vec<&str> = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= a && w.start < b)
-        .map(|w| w.text.as_str())
-        .collect();
-    words.len() >= 3
-        && !words.iter().any(|w| {
-            is_number_word(w) || is_homophone(w) || w.chars().any(|ch| ch.is_ascii_digit())
-        })
 }
 
 /// Whether the first word said in the stretch [a, b) thanks someone: a reading before it is
@@ -184,25 +167,6 @@ fn thanks(scene: &Scene, c: u16, a: Ms, b: Ms) -> bool {
         .iter()
         .find(|w| w.start >= a && w.start < b + Ms(LATE_MS))
         .is_some_and(|w| is_thanks(&w.text))
-}
-
-/// Words Whisper writes for digits it did not recognise as such.
-fn is_homophone(w: &str) -> bool {
-    matches!(
-        clean(w).as_str(),
-        "oh" | "o"
-            | "to"
-            | "too"
-            | "for"
-            | "fore"
-            | "won"
-            | "ate"
-            | "free"
-            | "tree"
-            | "fife"
-            | "double"
-            | "triple"
-    )
 }
 
 #[cfg(test)]
