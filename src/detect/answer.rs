@@ -81,6 +81,7 @@ impl Detector for Answer {
                         continue;
                     }
                     let start = skip_lead_in(ch, &regions, w.kind, start, end);
+                    let end = before_tail_stretch(ch, &regions, start, end);
                     out.push(Candidate {
                         finding: Finding {
                             kind: w.kind,
@@ -338,6 +339,59 @@ pub(crate) fn past_lead_in_stretch(
     first_digit
         .and_then(|t| lead_in_end(ch, at, t))
         .unwrap_or(at)
+}
+
+/// Words a speaker ends a value with, or the next line starts with: "that's it", "that's
+/// all", "thanks". None sounds like a digit. Not "yes" or "okay": a short code Whisper could
+/// not make out comes out as "Yes." as often as not.
+const TAIL: &[&str] = &[
+    "that's",
+    "thats",
+    "it",
+    "all",
+    "everything",
+    "lot",
+    "thanks",
+    "thank",
+    "you",
+    "cheers",
+    "lovely",
+    "great",
+    "perfect",
+];
+
+/// The end of a muted stretch [start, end) of `regions` moved back past its last voiced
+/// stretches while they say nothing but closing words ("...12, 10, 97." "That's it."): the
+/// mirror of `past_lead_in_stretch`. The first stretch is kept whatever it says.
+pub(crate) fn before_tail_stretch(
+    ch: &ChannelScene,
+    regions: &[(Ms, Ms)],
+    start: Ms,
+    end: Ms,
+) -> Ms {
+    let inside: Vec<&(Ms, Ms)> = regions
+        .iter()
+        .filter(|r| r.0 >= start && r.0 < end)
+        .collect();
+    let mut at = end;
+    for pair in inside.windows(2).rev() {
+        if !only_tail(ch, pair[1].0, pair[1].1) {
+            break;
+        }
+        at = pair[0].1.min(at);
+    }
+    at
+}
+
+/// Whether channel `ch` said words in [a, b), all of them closing words ("That's it.").
+pub(crate) fn only_tail(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
+    let mut words = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= a && w.start < b)
+        .map(|w| clean(&w.text))
+        .peekable();
+    words.peek().is_some() && words.all(|w| TAIL.contains(&w.as_str()))
 }
 
 /// Whether anyone but channel `c` said more than an acknowledgement (or a number read back)

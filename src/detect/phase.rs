@@ -6,7 +6,7 @@
 //! this mutes, for `PHASE_MS` after card data, each reply of the customer to the agent, until
 //! the agent changes the subject with a closing phrase ("reference number", "anything else").
 
-use super::answer::past_lead_in_stretch;
+use super::answer::{before_tail_stretch, past_lead_in_stretch};
 use super::normalise::clean;
 use super::scene::Scene;
 use crate::types::{Finding, Kind, Role};
@@ -210,6 +210,7 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
         for (s, e) in added.drain(..) {
             // "My email is ...": a stretch of lead-in words before the reply is not card data.
             let s = ch.map_or(s, |ch| past_lead_in_stretch(ch, &regions, s, e));
+            let e = ch.map_or(e, |ch| before_tail_stretch(ch, &regions, s, e));
             let covered = findings
                 .iter()
                 .any(|f| f.channel == Some(c) && f.start <= s && f.end >= e);

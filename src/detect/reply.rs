@@ -8,7 +8,7 @@
 //! else. Questions about years, times and amounts are left alone, and so is any question with
 //! a trigger or closing phrase in it: the window detectors judge those.
 
-use super::answer::{past_lead_in_stretch, stereo_reply};
+use super::answer::{before_tail_stretch, past_lead_in_stretch, stereo_reply};
 use super::context::{is_acknowledgement, Window};
 use super::normalise::clean;
 use super::scene::{ChannelScene, Scene};
@@ -138,12 +138,13 @@ impl Detector for DigitReply {
                         });
                     if asks_number || (n >= MIN_DIGITS && !price) {
                         let start = past_lead_in_stretch(ch, regions, s, e);
+                        let end = before_tail_stretch(ch, regions, start, e);
                         out.push(Candidate {
                             finding: Finding {
                                 kind: Kind::Number,
                                 channel: Some(ch.channel),
                                 start,
-                                end: e,
+                                end,
                                 confidence: 0.4,
                                 detector: NAME,
                                 rule: "digit_reply".into(),

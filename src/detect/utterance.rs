@@ -4,7 +4,7 @@
 //! speaker's voiced stretch that says three or more digits, and says little else, is muted
 //! whole, by voice activity: the junk words' times are as unreliable as their text.
 
-use super::answer::past_lead_in_stretch;
+use super::answer::{before_tail_stretch, past_lead_in_stretch};
 use super::context::is_acknowledgement;
 use super::normalise::{clean, lex, parts, ItemKind, Lex};
 use super::scene::{ChannelScene, Scene};
@@ -100,6 +100,7 @@ impl Detector for NumericUtterance {
                 };
                 // "Okay, it's ..." said as a stretch of its own is not part of the number.
                 let start = past_lead_in_stretch(ch, &regions, s, e);
+                let e = before_tail_stretch(ch, &regions, start, e);
                 out.push(Candidate {
                     finding: Finding {
                         kind,
@@ -229,6 +230,27 @@ mod tests {
             .filter(|f| f.detector == super::NAME)
             .map(|f| (f.kind, f.start.0, f.end.0))
             .collect()
+    }
+
+    #[test]
+    fn that_s_it_after_a_reading_stays_audible() {
+        // "12, 10, 97." then, after a breath, "That's it.": the customer is done.
+        let voiced = [v(0, 0, 2_000), v(0, 2_300, 3_000)];
+        assert_eq!(
+            numeric(&[(0, "4 5 3 9 1", 0), (0, "that's it", 2_400)], &voiced),
+            [(Kind::Number, 0, 2_000)]
+        );
+        // The nearest non-example: a last stretch with anything else in it ("that's 6 7")
+        // may be the end of the number, and stays muted.
+        assert_eq!(
+            numeric(&[(0, "4 5 3 9 1", 0), (0, "that's 6 7", 2_400)], &voiced),
+            [(Kind::Number, 0, 3_000)]
+        );
+        // Nor is "yes" a closing word: it is what Whisper writes for a short group it lost.
+        assert_eq!(
+            numeric(&[(0, "4 5 3 9 1", 0), (0, "yes", 2_400)], &voiced),
+            [(Kind::Number, 0, 3_000)]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! up to a limit, and never over a region where a question or trigger phrase was said (in a
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
 
-use super::answer::{lead_in_end, only_lead_in, plain_words};
+use super::answer::{lead_in_end, only_lead_in, only_tail, plain_words};
 use super::confirm::checking_question_start;
 use super::context::is_thanks;
 use super::normalise::is_correction;
@@ -121,6 +121,7 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
                     .channel(c)
                     .is_some_and(|ch| plain_words(ch, n.0, n.1, false))
                 || thanks(scene, c, n.0, n.1)
+                || scene.channel(c).is_some_and(|ch| only_tail(ch, n.0, n.1))
                 || correction_in(scene, f, n.0, n.1).is_some()
             {
                 break;
