@@ -89,9 +89,10 @@ impl<'a> Scene<'a> {
                 // A customer names a value of their own only to give it ("my email is ...",
                 // "the card number's 4539 ..."); "I'd like to change the email you have for
                 // me" is about it, and opens no window for what they say next.
-                if ch.role == Role::Customer
-                    && kind.is_some()
+                if kind.is_some()
                     && !gives_value(&ch.words, first, last)
+                    && (ch.role == Role::Customer
+                        || (ch.role == Role::Mixed && asks_for_a_change(&ch.words, first, last)))
                 {
                     continue;
                 }
@@ -423,6 +424,26 @@ impl<'a> Scene<'a> {
     }
 }
 
+/// Whether the trigger at words `first..=last` is a request to change the value rather than
+/// a question for it: "I'd like to change the email you have for me." In mono the speaker is
+/// unknown; the agent's "what's the new email?" that follows opens the window.
+fn asks_for_a_change(words: &[Word], first: usize, last: usize) -> bool {
+    const CHANGE: &[&str] = &[
+        "change", "changing", "update", "updating", "amend", "correct",
+    ];
+    let before = words[first.saturating_sub(4)..first]
+        .iter()
+        .any(|w| CHANGE.contains(&clean(&w.text).as_str()));
+    // The sentence the trigger is in, to its end: a question asks for the value.
+    let question = words[last..]
+        .iter()
+        .take(8)
+        .map(|w| w.text.trim_end())
+        .find(|t| t.ends_with(['.', '?', '!']))
+        .is_some_and(|t| t.ends_with('?'));
+    before && !question
+}
+
 /// Whether a customer's trigger at words `first..=last` gives the value: "my" (or "our")
 /// before it, a copula ("is", "'s", "of") right after it, or digits in the next two words.
 fn gives_value(words: &[Word], first: usize, last: usize) -> bool {
@@ -514,6 +535,26 @@ mod tests {
             .enumerate()
             .map(|(i, w)| (w, from + i as u64 * 400))
             .collect()
+    }
+
+    #[test]
+    fn in_mono_a_request_to_change_a_detail_opens_no_window() {
+        let cfg = DetectConfig::default();
+        let windows = |text: &str| {
+            let call = CallTranscript {
+                channels: vec![ch(0, Role::Mixed, &seq(text, 0))],
+            };
+            let s = Scene::build(&call, &[], &cfg, Vec::new());
+            s.windows.iter().map(|w| w.kind).collect::<Vec<_>>()
+        };
+        assert!(windows("I'd like to change the email you have for me.").is_empty());
+        // The nearest non-examples: the agent's question for the new one, and the customer
+        // giving it, each open the window.
+        assert_eq!(windows("could you update the email for us?"), [Kind::Email]);
+        assert_eq!(
+            windows("I'd like to change my email it's jo at example dot com"),
+            [Kind::Email]
+        );
     }
 
     #[test]
