@@ -319,9 +319,8 @@ pub(crate) fn lex(part: &str) -> Lex {
         "minutes" | "minute" | "mins" | "min" | "hours" | "hour" | "hrs" | "seconds"
         | "second's" | "secs" | "sec" | "moment" | "days" | "day" | "weeks" | "week" | "months"
         | "month" | "years" | "year" | "yrs" | "times" | "people" | "items" | "calls"
-        | "working" | "percentage" | "per" | "x" | "kg" | "miles" | "gb" | "mb" => {
-            Lex::Marker(Marker::Quantity)
-        }
+        | "working" | "percentage" | "per" | "x" | "kg" | "miles" | "gb" | "mb" | "digits"
+        | "digit" | "numbers" | "characters" | "letters" => Lex::Marker(Marker::Quantity),
         "half" | "quarter" => Lex::Marker(Marker::TimeBefore),
         "o'clock" | "oclock" | "am" | "pm" | "a.m" | "p.m" | "ish" => {
             Lex::Marker(Marker::TimeAfter)
@@ -1133,6 +1132,15 @@ mod tests {
         assert!(runs("about ten minutes").is_empty());
         assert!(runs("9:30").is_empty());
         assert!(runs("2pm").is_empty());
+    }
+
+    #[test]
+    fn a_count_of_digits_is_not_a_digit() {
+        // "the 3 digits on the back", "the last four numbers": the question, not the value.
+        assert!(runs("the 3 digits on the back").is_empty());
+        assert!(runs("the last four numbers please").is_empty());
+        // Its nearest non-example: the digits said after it are digits.
+        assert_eq!(runs("the last four digits are 5 6 7 8"), ["5678"]);
     }
 
     #[test]
