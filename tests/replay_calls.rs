@@ -8,8 +8,8 @@
 //!
 //! These are regression floors, not the targets: issue 14's targets (card numbers 1.0, every
 //! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured (dev: 75
-//! of its 110 calls captured; test: all 90): dev PAN 0.938, sensitive 0.754, over-muting
-//! 0.094, decoys 0.047; test PAN 0.952, sensitive 0.724, over-muting 0.134, decoys 0.095.
+//! of its 110 calls captured; test: all 90): dev PAN 0.938, sensitive 0.751, over-muting
+//! 0.088, decoys 0.047; test PAN 0.952, sensitive 0.724, over-muting 0.132, decoys 0.095.
 
 use callredact::detect::eval;
 use callredact::policy::Policy;
@@ -80,7 +80,7 @@ fn dev_calls() {
             calls: 75,
             pan: 0.93,
             sensitive: 0.74,
-            over: 0.098,
+            over: 0.092,
             decoys: 0.06,
         },
     );
@@ -94,7 +94,7 @@ fn test_calls() {
             calls: 90,
             pan: 0.95,
             sensitive: 0.71,
-            over: 0.138,
+            over: 0.136,
             decoys: 0.11,
         },
     );
