@@ -142,7 +142,8 @@ pub struct Packet<'a> {
 /// A source being decoded, one packet at a time. Any decode error fails the file: skipping a
 /// bad packet would shift every later time and leave the mutes in the wrong place.
 pub struct Stream {
-    path: String,
+    /// Shared, not owned: each packet's call into symphonia is guarded with it.
+    path: std::sync::Arc<str>,
     limits: Limits,
     format: Box<dyn FormatReader>,
     decoder: Box<dyn Decoder>,
@@ -158,6 +159,8 @@ pub struct Stream {
     filled: usize,
     frames: u64,
     digest: Sha256,
+    /// The last packet's samples as bytes, hashed in one call rather than one a sample.
+    bytes: Vec<u8>,
     ended: bool,
 }
 
@@ -236,7 +239,7 @@ impl Stream {
                 cause: e.to_string(),
             })?;
         Ok(Stream {
-            path: p(),
+            path: path.into(),
             limits: limits.clone(),
             format,
             decoder,
@@ -250,6 +253,7 @@ impl Stream {
             filled: 0,
             frames: 0,
             digest: Sha256::new(),
+            bytes: Vec::new(),
             ended: false,
         })
     }
@@ -259,7 +263,7 @@ impl Stream {
         if self.ended {
             return Ok(None);
         }
-        let path = self.path.clone();
+        let path = std::sync::Arc::clone(&self.path);
         let more = guard(&path, || self.next_inner());
         match more {
             Ok(true) => Ok(self.buf.as_ref().map(|b| Packet {
@@ -279,9 +283,9 @@ impl Stream {
     }
 
     fn next_inner(&mut self) -> Result<bool, DecodeError> {
-        let p = || self.path.clone();
+        let p = || self.path.to_string();
         let corrupt = |e: SymError| DecodeError::Corrupt {
-            path: self.path.clone(),
+            path: self.path.to_string(),
             cause: e.to_string(),
         };
         loop {
@@ -337,9 +341,11 @@ impl Stream {
             };
             sb.copy_interleaved_ref(decoded);
             self.filled = frames * n_ch;
+            self.bytes.clear();
             for s in &sb.samples()[..self.filled] {
-                self.digest.update(s.to_le_bytes());
+                self.bytes.extend_from_slice(&s.to_le_bytes());
             }
+            self.digest.update(&self.bytes);
             self.frames += frames as u64;
             // A stream that never says how long it is is held to the limits as it decodes,
             // so a hostile or endless file cannot take the night's time.
@@ -360,7 +366,7 @@ impl Stream {
 
     /// Ends a pass that read every packet: what it decoded, or why the stream is refused.
     pub fn finish(self) -> Result<Summary, DecodeError> {
-        let p = || self.path.clone();
+        let p = || self.path.to_string();
         let got = self.frames;
         if got == 0 {
             return Err(DecodeError::Empty { path: p() });
