@@ -237,8 +237,7 @@ pub fn open_and_listen(
     times.decode_ms += t.elapsed().as_millis() as u64;
     stage.set(Stage::Vad);
     let t = Instant::now();
-    let (voiced, scanned) =
-        vad::analyse(&rec).map_err(|e| Failure::at(Stage::Vad, format!("{name}: {e}")))?;
+    let (voiced, scanned) = vad::analyse(&rec).map_err(|e| Failure::at(Stage::Vad, e))?;
     if let (Some(expected), Some(got)) = (input_sha256, scanned) {
         if got != expected {
             return Err(Failure::at(Stage::Vad, changed(name, expected, &got)));

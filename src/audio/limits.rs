@@ -19,8 +19,10 @@ pub struct Limits {
     /// is no speech band to transcribe, above it no recorder we know of.
     pub min_sample_rate: u32,
     pub max_sample_rate: u32,
-    /// The most memory that decoding one compressed recording (FLAC, MP3, Ogg, M4A) into
-    /// memory may take, in MiB (default 2048). WAV is read in place and never decoded whole.
+    /// The most audio one compressed recording (FLAC, MP3, Ogg, M4A, ADPCM WAV) may decode
+    /// to, in MiB of f32 samples (default 2048). Such a recording is decoded a block at a time
+    /// on each pass and never held whole, so since issue 13 this bounds the time a pass takes,
+    /// not memory; the name and the unit stay so that existing policies keep their meaning.
     pub max_decoded_mib: u64,
 }
 
@@ -64,7 +66,8 @@ impl Limits {
         Ok(())
     }
 
-    /// Decoded f32 samples for `frames` frames of `channels` channels.
+    /// Decoded f32 samples for `frames` frames of `channels` channels, against
+    /// `max_decoded_mib`.
     pub fn check_memory(&self, frames: u64, channels: u16) -> Result<(), String> {
         let mib = frames.saturating_mul(channels as u64).saturating_mul(4) >> 20;
         if mib > self.max_decoded_mib {

@@ -117,10 +117,10 @@ fn regions_from(dbs: &[f32], frame: usize, rate: u32, samples: u64) -> Vec<Regio
 }
 
 /// Voice activity of every channel of a recording, in one pass over it. Returns the regions
-/// per channel and, for a WAV read in place, the sha256 of every byte the pass read.
+/// per channel and, for a file read from disk, the sha256 of every byte the pass read.
 pub fn analyse(
     rec: &crate::audio::recording::Recording,
-) -> std::io::Result<(Vec<Vec<Region>>, Option<String>)> {
+) -> Result<(Vec<Vec<Region>>, Option<String>), crate::audio::decode::DecodeError> {
     let rate = rec.spec.sample_rate;
     let mut meters: Vec<Meter> = (0..rec.channel_count()).map(|_| Meter::new(rate)).collect();
     let sha = rec.scan(|block| {

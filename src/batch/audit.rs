@@ -102,7 +102,8 @@ fn verify_off() -> String {
 pub struct StageTimes {
     /// Hashing the input (before anything else reads it).
     pub hash_ms: u64,
-    /// Opening and parsing, and decoding into memory for compressed formats.
+    /// Opening and parsing; for compressed formats, the opening pass that decodes the whole
+    /// file once (to learn its length and hash its samples).
     pub decode_ms: u64,
     /// The voice-activity pass over every channel (for WAV also the pass that hashes).
     pub vad_ms: u64,
