@@ -383,15 +383,31 @@ pub(crate) fn before_tail_stretch(
     at
 }
 
-/// Whether channel `ch` said words in [a, b), all of them closing words ("That's it.").
+/// Closing words that say the speaker is done on their own. "it", "all" or "you" alone do not:
+/// "you" is what Whisper writes for a sound it could not make out.
+const TAIL_ANCHORS: &[&str] = &[
+    "that's",
+    "thats",
+    "everything",
+    "thanks",
+    "thank",
+    "cheers",
+    "lovely",
+    "great",
+    "perfect",
+];
+
+/// Whether channel `ch` said words in [a, b), all of them closing words, one of them an
+/// anchor ("That's it.", "Thank you.").
 pub(crate) fn only_tail(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
-    let mut words = ch
+    let words: Vec<String> = ch
         .words
         .iter()
         .filter(|w| w.start >= a && w.start < b)
         .map(|w| clean(&w.text))
-        .peekable();
-    words.peek().is_some() && words.all(|w| TAIL.contains(&w.as_str()))
+        .collect();
+    words.iter().all(|w| TAIL.contains(&w.as_str()))
+        && words.iter().any(|w| TAIL_ANCHORS.contains(&w.as_str()))
 }
 
 /// Whether anyone but channel `c` said more than an acknowledgement (or a number read back)
