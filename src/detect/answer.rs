@@ -76,7 +76,7 @@ impl Detector for Answer {
                         && regions
                             .iter()
                             .filter(|r| r.0 < end && r.1 > start)
-                            .all(|r| ch.words.iter().any(|x| x.start >= r.0 && x.start < r.1))
+                            .all(|r| ch.said(r.0, r.1).next().is_some())
                     {
                         continue;
                     }
@@ -229,19 +229,11 @@ const FILLERS: &[&str] = &["um", "uh", "er", "erm"];
 /// out as odd words ("the can be brief"), not as these; to be sure, a stretch with a word
 /// that may be a misheard digit is not taken for a lead-in.
 pub(crate) fn only_lead_in(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
-    let words: Vec<String> = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= a && w.start < b)
-        .map(|w| clean(&w.text))
-        .collect();
-    all_lead_in(&words)
+    lead_in_end(ch, a, b).is_some()
 }
 
 fn only_fillers(ch: &ChannelScene, r: &(Ms, Ms)) -> bool {
-    ch.words
-        .iter()
-        .filter(|w| w.start >= r.0 && w.start < r.1)
+    ch.said(r.0, r.1)
         .all(|w| FILLERS.contains(&clean(&w.text).as_str()))
 }
 
@@ -269,11 +261,7 @@ fn all_lead_in(words: &[String]) -> bool {
 /// before the digits, in one breath), the end of the last of them; `None` when any other
 /// word was said there (it may be a garbled first group) or none was.
 pub(crate) fn lead_in_end(ch: &ChannelScene, a: Ms, b: Ms) -> Option<Ms> {
-    let said: Vec<_> = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= a && w.start < b)
-        .collect();
+    let said: Vec<_> = ch.said(a, b).collect();
     let words: Vec<String> = said.iter().map(|w| clean(&w.text)).collect();
     all_lead_in(&words)
         .then(|| said.iter().map(|w| w.end).max())
@@ -400,12 +388,7 @@ const TAIL_ANCHORS: &[&str] = &[
 /// Whether channel `ch` said words in [a, b), all of them closing words, one of them an
 /// anchor ("That's it.", "Thank you.").
 pub(crate) fn only_tail(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
-    let words: Vec<String> = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= a && w.start < b)
-        .map(|w| clean(&w.text))
-        .collect();
+    let words: Vec<String> = ch.said(a, b).map(|w| clean(&w.text)).collect();
     words.iter().all(|w| TAIL.contains(&w.as_str()))
         && words.iter().any(|w| TAIL_ANCHORS.contains(&w.as_str()))
 }

@@ -38,6 +38,9 @@ const QUESTION_WORDS: &[&str] = &[
     "have", "i", "got", "get", "that", "is", "did", "am", "it", "all", "so", "that's", "thats",
 ];
 
+/// Most words a checking question's start lies before its "right?" / "correct?".
+pub(crate) const QUESTION_REACH: usize = 4;
+
 /// Where the question checking a read-back starts, when `words[k]` ends one: "right?" or
 /// "correct?" written with its question mark, and the question words just before it. The
 /// customer is asked to confirm what came before; the question itself gives nothing.
@@ -48,7 +51,7 @@ pub(crate) fn checking_question_start(words: &[crate::types::Word], k: usize) ->
     }
     let mut first = k;
     while first > 0
-        && k - first < 4
+        && k - first < QUESTION_REACH
         && QUESTION_WORDS.contains(&clean(&words[first - 1].text).as_str())
     {
         first -= 1;

@@ -22,6 +22,16 @@ pub(crate) struct ChannelScene<'a> {
     pub turns: Vec<(usize, usize)>,
 }
 
+impl ChannelScene<'_> {
+    /// The words this channel started saying in [a, b): words are placed by where they
+    /// start, since Whisper's times run late, not early.
+    pub fn said(&self, a: Ms, b: Ms) -> impl Iterator<Item = &Word> {
+        self.words
+            .iter()
+            .filter(move |w| w.start >= a && w.start < b)
+    }
+}
+
 /// A digit value on one channel: one run, or several joined.
 #[derive(Clone, Debug)]
 pub(crate) struct Value {

@@ -7,7 +7,7 @@
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
 
 use super::answer::{lead_in_end, only_lead_in, only_tail, plain_words};
-use super::confirm::checking_question_start;
+use super::confirm::{checking_question_start, QUESTION_REACH};
 use super::context::is_thanks;
 use super::normalise::is_correction;
 use super::scene::Scene;
@@ -90,13 +90,17 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         };
         // Forwards, the same way, but never into the question that checks the reading
         // ("... 1 6 5, have I got that right?"): it and what follows are the next line.
+        let limit = f.end + reach;
         let asked = scene.channel(c).and_then(|ch| {
+            // A question starts at most QUESTION_REACH words before its "right?": none after
+            // these can start before the limit.
             (0..ch.words.len())
                 .filter(|&k| ch.words[k].start >= f.end)
+                .take_while(|&k| ch.words[k.saturating_sub(QUESTION_REACH)].start < limit)
                 .find_map(|k| checking_question_start(ch.words, k))
                 .map(|q| ch.words[q].start)
         });
-        let limit = asked.map_or(f.end + reach, |q| q.min(f.end + reach));
+        let limit = asked.map_or(limit, |q| q.min(limit));
         let mut at = f.end;
         let mut i = regions.iter().position(|r| r.1 >= f.end);
         if let Some(k) = i.filter(|&k| regions[k].0 <= f.end) {
