@@ -11,6 +11,10 @@ use std::borrow::Cow;
 
 /// A word starting this soon after a stretch ends was said in it, its start placed late.
 const LATE_START_MS: u64 = 700;
+/// A word starting this soon before a stretch begins was said in it: voice activity finds an
+/// onset a frame or two after the word's first sound, and the pause before it is not where
+/// the word was said.
+const ONSET_LAG_MS: u64 = 50;
 /// How long a word moved back to its stretch's end is taken to last.
 const MIN_WORD_MS: u64 = 80;
 
@@ -60,6 +64,9 @@ fn stretch_of(regions: &[(Ms, Ms)], t: Ms) -> Option<(Ms, Ms)> {
     let next = regions.get(i).copied();
     if let Some(r) = next.filter(|r| r.0 <= t) {
         return Some(r);
+    }
+    if let Some(n) = next.filter(|n| n.0 .0 <= t.0 + ONSET_LAG_MS) {
+        return Some(n);
     }
     match i.checked_sub(1).map(|k| regions[k]) {
         Some(prev)
@@ -131,6 +138,19 @@ mod tests {
             spans(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])),
             [(1_920, 2_000)]
         );
+    }
+
+    #[test]
+    fn a_word_at_the_onset_of_the_next_stretch_belongs_to_it() {
+        // 530 ms after one stretch, 10 ms before the next: voice activity found the next
+        // stretch's onset a frame late; the word was said there, not in the pause.
+        let c = call(&[(2_530, 3_000)]);
+        let vad = [v(900, 2_000), v(2_540, 4_000)];
+        assert_eq!(spans(&clamp_word_ends(&c, &vad)), [(2_530, 3_000)]);
+        // Its nearest non-example: 100 ms before the onset and soon after the last stretch,
+        // it is a late start in the stretch before.
+        let c = call(&[(2_440, 3_000)]);
+        assert_eq!(spans(&clamp_word_ends(&c, &vad)), [(1_920, 2_000)]);
     }
 
     #[test]
