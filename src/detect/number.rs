@@ -3,10 +3,13 @@
 //! alone: a reference, order or confirmation number announced as one ("your reference is
 //! ..."), which the caller must hear and which names no person (a card number read there is
 //! still caught by its checksum), and a UK freephone or company number (0800..., 03...),
-//! which agents read out on many calls.
+//! which agents read out on many calls. Nor is a run made mostly of round thousands as
+//! Whisper writes them ("250,000, and 50,000", "20,000, 99 in total"): someone said a number
+//! ("two hundred and fifty thousand", a price Whisper took for one), not digits one by one.
 
 use super::phone::is_business_number;
 use super::scene::Scene;
+use super::scene::Value;
 use super::{value_finding, Basis, Candidate, Detector};
 use crate::types::{Kind, Role};
 
@@ -26,6 +29,7 @@ impl Detector for LongNumber {
                 || (v.role == Role::Agent && !scene.cfg.number_from_agent)
                 || is_business_number(&v.run.values())
                 || scene.after_closer(v.channel, v.run.start())
+                || mostly_round_thousands(scene, v)
             {
                 continue;
             }
@@ -35,6 +39,38 @@ impl Detector for LongNumber {
             });
         }
     }
+}
+
+/// Whether most of the run's digits come from numerals written as round thousands: digits,
+/// then comma groups of three, the last one "000" ("20,000", "1,250,000").
+fn mostly_round_thousands(scene: &Scene, v: &Value) -> bool {
+    let Some(ch) = scene.channel(v.channel) else {
+        return false;
+    };
+    let round = v
+        .run
+        .digits
+        .iter()
+        .filter(|d| {
+            ch.words
+                .get(d.word)
+                .is_some_and(|w| is_round_thousands(&w.text))
+        })
+        .count();
+    2 * round >= v.run.len()
+}
+
+fn is_round_thousands(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| !c.is_ascii_digit());
+    let mut groups = t.split(',');
+    let head = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    (1..=3).contains(&head.len())
+        && head.chars().all(|c| c.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+        && rest.last() == Some(&"000")
 }
 
 #[cfg(test)]
@@ -78,6 +114,24 @@ mod tests {
         assert_eq!(
             kinds(&[(1, "the reference is 4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", 0)]),
             [(Kind::CardNumber, 1)]
+        );
+    }
+
+    #[test]
+    fn round_thousands_are_a_number_said_not_digits_read() {
+        assert!(kinds(&[(0, "perfect, you know. 250,000, and 50,000,", 0)]).is_empty());
+        assert!(super::is_round_thousands("1,250,000."));
+        assert!(!super::is_round_thousands("4,539"));
+        assert!(!super::is_round_thousands("4000"));
+    }
+
+    #[test]
+    fn digits_read_beside_a_round_number_are_still_a_number() {
+        // Nearest non-example: a comma group that is not ",000" is Whisper grouping digits.
+        assert_eq!(kinds(&[(1, "it's 5,502,913 8", 0)]), [(Kind::Number, 1)]);
+        assert_eq!(
+            kinds(&[(1, "it's 5 5 0 2 9 1 3 8 and 1,000", 0)]),
+            [(Kind::Number, 1)]
         );
     }
 
