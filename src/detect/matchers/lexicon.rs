@@ -58,6 +58,9 @@ const COMMON: &[&str] = &[
     "service", "services", "statement", "supplier", "surname", "switch", "tariff", "team",
     "telephone", "text", "ticket", "transfer", "usage", "water", "website", "first", "last", "full",
     "middle", "title", "initial", "initials",
+    // tax, benefits and government, named on every such call ("my National Insurance number")
+    "national", "tax", "taxes", "benefit", "benefits", "pension", "pensions", "universal",
+    "allowance", "assessment", "revenue", "hmrc", "dvla", "nhs", "government", "department's",
     // verbs and verb forms
     "add", "added", "agree", "answered", "arrive", "arrived", "ask", "asked", "asking", "bear",
     "become", "begin", "believe", "bought", "bring", "brought", "buy", "calling", "came", "care",

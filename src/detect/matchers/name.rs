@@ -602,6 +602,14 @@ mod tests {
     }
 
     #[test]
+    fn the_names_of_taxes_and_benefits_are_not_a_persons() {
+        assert!(ranges("I've got my National Insurance number here", false).is_empty());
+        assert!(ranges("it's about my Universal Credit", false).is_empty());
+        // Nearest non-example: a surname after "my name is" is still a name.
+        assert_eq!(ranges("my name is Tax Hughes", false), vec![(3, 4)]);
+    }
+
+    #[test]
     fn spelled_after_that_is() {
         assert_eq!(ranges("It's Smith, that's S M I T H.", true), vec![(1, 7)]);
     }
