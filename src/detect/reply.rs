@@ -28,10 +28,12 @@ const REPLY_WINDOW_MS: u64 = 30_000;
 /// Words in a question that ask for a number or code.
 const ASKS_NUMBER: &[&str] = &["number", "numbers", "code", "digits", "digit"];
 /// Words in a question whose answer is a number nobody needs muted (a year, a time, an amount),
-/// or that opens the call ("how can I help?").
+/// that opens the call ("how can I help?"), or that makes small talk ("how's your day going?",
+/// "how's the weather?"): its reply is a story, whose house numbers and dates are the
+/// neighbour's and the parcel's.
 const HARMLESS: &[&str] = &[
     "help", "year", "years", "time", "when", "long", "many", "much", "price", "cost", "costs",
-    "pounds", "minutes", "hours", "days", "o'clock",
+    "pounds", "minutes", "hours", "days", "o'clock", "how's", "going", "weather", "weekend",
 ];
 
 /// How many of the turn's last words are taken for its question.
@@ -211,6 +213,9 @@ mod tests {
     fn a_reply_saying_digits_to_a_follow_up_question_is_muted() {
         let (u, vo) = call_with("and your arrest", "14 occasion avenue L2");
         assert_eq!(replies(&u, &vo), [(12_900, 15_500)]);
+        // Nearest non-example of small talk: "how" asking for a way to reach the customer.
+        let (u, vo) = call_with("how do we find you?", "14 occasion avenue L2");
+        assert_eq!(replies(&u, &vo), [(12_900, 15_500)]);
     }
 
     #[test]
@@ -224,6 +229,11 @@ mod tests {
         let (u, vo) = call_with("and what year is the car", "it's 29th in 4c");
         assert!(replies(&u, &vo).is_empty());
         let (u, vo) = call_with("can you pay it today", "I can pay 30 now and 30 next week");
+        assert!(replies(&u, &vo).is_empty());
+        let (u, vo) = call_with(
+            "how's your day going?",
+            "the parcel went to number 85 in 10",
+        );
         assert!(replies(&u, &vo).is_empty());
         // A statement is not a question, and a reply with few digits gives nothing away.
         let (u, vo) = call_with("there's a fee for paper bills", "I've got 3 of 4 here");
