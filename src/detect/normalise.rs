@@ -332,6 +332,23 @@ pub(crate) fn lex(part: &str) -> Lex {
     }
 }
 
+/// A numeral written as round thousands: one to three digits, then comma groups of three,
+/// the last "000" ("20,000", "1,250,000"). Whisper writes a number someone said that way
+/// ("two hundred and fifty thousand", or a price it took for one); nobody reading a value
+/// digit by digit is written so.
+pub(crate) fn is_round_thousands(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| !c.is_ascii_digit());
+    let mut groups = t.split(',');
+    let head = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    (1..=3).contains(&head.len())
+        && head.chars().all(|c| c.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+        && rest.last() == Some(&"000")
+}
+
 pub(crate) fn month_number(part: &str) -> Option<u8> {
     if let Some(m) = MONTHS.iter().position(|m| *m == part) {
         return Some(m as u8 + 1);

@@ -7,6 +7,7 @@
 //! Whisper writes them ("250,000, and 50,000", "20,000, 99 in total"): someone said a number
 //! ("two hundred and fifty thousand", a price Whisper took for one), not digits one by one.
 
+use super::normalise::is_round_thousands;
 use super::phone::is_business_number;
 use super::scene::Scene;
 use super::scene::Value;
@@ -60,19 +61,6 @@ fn mostly_round_thousands(scene: &Scene, v: &Value) -> bool {
     2 * round >= v.run.len()
 }
 
-fn is_round_thousands(text: &str) -> bool {
-    let t = text.trim_end_matches(|c: char| !c.is_ascii_digit());
-    let mut groups = t.split(',');
-    let head = groups.next().unwrap_or("");
-    let rest: Vec<&str> = groups.collect();
-    (1..=3).contains(&head.len())
-        && head.chars().all(|c| c.is_ascii_digit())
-        && rest
-            .iter()
-            .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
-        && rest.last() == Some(&"000")
-}
-
 #[cfg(test)]
 mod tests {
     use crate::detect::testutil::{found_with, kinds};
@@ -120,9 +108,9 @@ mod tests {
     #[test]
     fn round_thousands_are_a_number_said_not_digits_read() {
         assert!(kinds(&[(0, "perfect, you know. 250,000, and 50,000,", 0)]).is_empty());
-        assert!(super::is_round_thousands("1,250,000."));
-        assert!(!super::is_round_thousands("4,539"));
-        assert!(!super::is_round_thousands("4000"));
+        assert!(crate::detect::normalise::is_round_thousands("1,250,000."));
+        assert!(!crate::detect::normalise::is_round_thousands("4,539"));
+        assert!(!crate::detect::normalise::is_round_thousands("4000"));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::answer::{before_tail_stretch, past_lead_in_stretch};
 use super::context::is_acknowledgement;
-use super::normalise::{clean, lex, parts, ItemKind, Lex};
+use super::normalise::{clean, is_round_thousands, lex, parts, ItemKind, Lex};
 use super::scene::{ChannelScene, Scene};
 use super::{Basis, Candidate, Detector};
 use crate::types::{Finding, Kind, Role};
@@ -145,9 +145,10 @@ fn service_number(ch: &ChannelScene, inside: &[usize]) -> bool {
     digits == "08" || digits == "03"
 }
 
-/// Digits each word says, as the normaliser read it in context: prices, times and years say
-/// none; a homophone ("for", "to") says one only next to real digits; a word Whisper
-/// hyphenated out of digit names ("three-eight-one-time") says one per digit name in it.
+/// Digits each word says, as the normaliser read it in context: prices, times, years and round
+/// thousands ("250,000") say none; a homophone ("for", "to") says one only next to real
+/// digits; a word Whisper hyphenated out of digit names ("three-eight-one-time") says one per
+/// digit name in it.
 pub(crate) fn word_digits(ch: &ChannelScene) -> Vec<usize> {
     let mut d = vec![0usize; ch.words.len()];
     for it in &ch.items {
@@ -173,6 +174,10 @@ pub(crate) fn word_digits(ch: &ChannelScene) -> Vec<usize> {
         }
     }
     for (i, w) in ch.words.iter().enumerate() {
+        if is_round_thousands(&w.text) {
+            d[i] = 0;
+            continue;
+        }
         if d[i] == 0 {
             let c = clean(&w.text);
             let ps = parts(&c);
@@ -307,6 +312,15 @@ mod tests {
             // From the end of the lead-in "it's", said in one breath with the digits.
             [(Kind::Number, 1_500, 2_500)]
         );
+    }
+
+    #[test]
+    fn round_thousands_are_an_amount_and_grouped_digits_are_not() {
+        let voiced = [v(0, 0, 1_000), v(0, 1_200, 3_500)];
+        let said = |text: &'static str| numeric(&[(0, "okay", 0), (0, text, 1_200)], &voiced);
+        assert!(said("perfect 250,000, and 50,000,").is_empty());
+        // Nearest non-example: Whisper's comma grouping of digits read one by one.
+        assert!(!said("it's 4,5,3,9").is_empty());
     }
 
     #[test]
