@@ -9,8 +9,7 @@
 
 use super::normalise::is_round_thousands;
 use super::phone::is_business_number;
-use super::scene::Scene;
-use super::scene::Value;
+use super::scene::{Scene, Value};
 use super::{value_finding, Basis, Candidate, Detector};
 use crate::types::{Kind, Role};
 

@@ -95,10 +95,14 @@ impl Detector for DigitReply {
                 let words = &agent.words[a..=b];
                 // The question is the end of the turn: "it's forty two pounds a month. What's
                 // your sort code?" asks for a sort code, not an amount.
-                let question: Vec<String> = words[words.len().saturating_sub(QUESTION_WORDS)..]
+                // Its last sentence only: "how's your day? And what's your thought code?"
+                // asks for a code, whatever small talk came before.
+                let tail = &words[words.len().saturating_sub(QUESTION_WORDS)..];
+                let from = tail[..tail.len() - 1]
                     .iter()
-                    .map(|w| clean(&w.text))
-                    .collect();
+                    .rposition(|w| w.text.trim_end().ends_with(['?', '.', '!']))
+                    .map_or(0, |k| k + 1);
+                let question: Vec<String> = tail[from..].iter().map(|w| clean(&w.text)).collect();
                 if words.iter().all(|w| is_acknowledgement(&w.text))
                     || agent.masked[a..=b].iter().any(|&m| m)
                     || question.iter().any(|w| HARMLESS.contains(&w.as_str()))
@@ -215,6 +219,8 @@ mod tests {
         assert_eq!(replies(&u, &vo), [(12_900, 15_500)]);
         // Nearest non-example of small talk: "how" asking for a way to reach the customer.
         let (u, vo) = call_with("how do we find you?", "14 occasion avenue L2");
+        assert_eq!(replies(&u, &vo), [(12_900, 15_500)]);
+        let (u, vo) = call_with("how's your day? And your arrest?", "14 occasion avenue L2");
         assert_eq!(replies(&u, &vo), [(12_900, 15_500)]);
     }
 
