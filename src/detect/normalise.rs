@@ -1030,6 +1030,14 @@ mod tests {
     }
 
     #[test]
+    fn round_thousands_are_told_from_grouped_digits() {
+        assert!(is_round_thousands("1,250,000."));
+        assert!(is_round_thousands("20,000,"));
+        assert!(!is_round_thousands("4,539"));
+        assert!(!is_round_thousands("4000"));
+    }
+
+    #[test]
     fn hundred_and_thousand_expand_with_zeros() {
         assert_eq!(runs("nine hundred"), ["900"]);
         assert_eq!(runs("nine hundred and twelve"), ["912"]);
