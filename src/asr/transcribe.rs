@@ -153,8 +153,21 @@ impl Model {
         let mut words = Vec::new();
         let mut unreliable = Vec::new();
         for chunk in plan_chunks(regions, total) {
-            let got = self.decode_chunk(state, &chunk, audio, threads, stop)?;
+            let mut got = self.decode_chunk(state, &chunk, audio, threads, stop)?;
             if !looping(&got) {
+                // Greedy decoding sometimes ends a window early ("3 7 1 2 9 7 3 [" and then
+                // nothing for 26 s of a card reading): the voiced stretches it left without a
+                // word are decoded again on their own, where the decoder starts afresh.
+                let lost = dropped(&in_chunk(regions, &chunk), &got);
+                if !lost.is_empty() {
+                    for part in plan_chunks(&lost, total) {
+                        let again = self.decode_chunk(state, &part, audio, threads, stop)?;
+                        if !looping(&again) {
+                            got.extend(again);
+                        }
+                    }
+                    got.sort_by_key(|w| (w.start, w.end));
+                }
                 words.extend(got);
                 continue;
             }
@@ -359,6 +372,53 @@ pub fn plan_chunks(regions: &[Region], total: Ms) -> Vec<Chunk> {
     chunks
 }
 
+/// A voiced stretch at least this long with no word said in it was dropped by the decoder,
+/// not left unsaid: the energy VAD's regions are speech, and a second long enough for a
+/// digit group is too long to be a breath.
+const DROPPED_MIN_MS: u64 = 1_000;
+/// Regions closer than this are one stretch of speech when judging what was dropped.
+const DROPPED_BRIDGE_MS: u64 = 300;
+/// How far a word's raw time may sit from the audio that said it, either way (the alignment
+/// is only snapped to voiced audio later): a word this near a stretch may be its own, so only
+/// stretches this far from every word are decoded again, and a second decoding never hears a
+/// word twice.
+const WORD_SLACK_MS: u64 = 1_000;
+
+/// The voiced regions that a chunk covers.
+fn in_chunk(regions: &[Region], chunk: &Chunk) -> Vec<Region> {
+    regions
+        .iter()
+        .filter(|r| chunk.parts.iter().any(|(s, e)| r.start < *e && r.end > *s))
+        .copied()
+        .collect()
+}
+
+/// The stretches of `regions` (neighbours within `DROPPED_BRIDGE_MS` merged) of at least
+/// `DROPPED_MIN_MS` in which no word was heard: a word counts where it comes within
+/// `WORD_SLACK_MS` of the stretch. Punctuation and bracket tokens ("[", "(") are not words.
+pub fn dropped(regions: &[Region], words: &[Word]) -> Vec<Region> {
+    let mut merged: Vec<Region> = Vec::new();
+    for r in regions {
+        match merged.last_mut() {
+            Some(last) if r.start.0 <= last.end.0 + DROPPED_BRIDGE_MS => {
+                last.end = last.end.max(r.end)
+            }
+            _ => merged.push(*r),
+        }
+    }
+    merged
+        .into_iter()
+        .filter(|r| r.end.0 - r.start.0 >= DROPPED_MIN_MS)
+        .filter(|r| {
+            !words.iter().any(|w| {
+                w.text.chars().any(char::is_alphanumeric)
+                    && w.start.0 < r.end.0 + WORD_SLACK_MS
+                    && w.end.0 + WORD_SLACK_MS > r.start.0
+            })
+        })
+        .collect()
+}
+
 /// One decoded token with its time in the chunk.
 #[derive(Clone, Debug)]
 pub struct Token {
@@ -477,6 +537,43 @@ mod tests {
             dtw: None,
             p: 0.5,
         }
+    }
+
+    fn region(s: u64, e: u64) -> Region {
+        Region {
+            start: Ms(s),
+            end: Ms(e),
+        }
+    }
+
+    fn word(text: &str, s: u64, e: u64) -> Word {
+        Word {
+            text: text.into(),
+            start: Ms(s),
+            end: Ms(e),
+            prob: 0.9,
+        }
+    }
+
+    #[test]
+    fn voiced_stretches_the_decoder_left_without_a_word_are_dropped() {
+        let regions = [region(0, 2_000), region(2_200, 4_000), region(6_000, 9_000)];
+        let words = [
+            word("3", 500, 700),
+            word("7", 900, 1_100),
+            word("[", 4_200, 4_300),
+        ];
+        // The first two regions are one stretch, heard; the third holds only a bracket.
+        assert_eq!(dropped(&regions, &words), [region(6_000, 9_000)]);
+    }
+
+    #[test]
+    fn a_late_word_or_a_short_stretch_is_not_dropped() {
+        // The nearest non-examples: a word aligned just after its stretch or just before it,
+        // and a stretch too short to hold a digit group.
+        let regions = [region(0, 1_500), region(3_000, 4_600), region(8_000, 8_600)];
+        let words = [word("yes", 1_800, 2_000), word("four", 2_300, 2_600)];
+        assert!(dropped(&regions, &words).is_empty());
     }
 
     #[test]
