@@ -8,9 +8,10 @@
 //!
 //! These are regression floors, not the targets: issue 14's targets (card numbers 1.0, every
 //! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured (all 110 dev
-//! and 90 test calls captured): dev PAN 0.939, sensitive 0.763, over-muting 0.090, decoys
-//! 0.059; test PAN 0.952, sensitive 0.724, over-muting 0.132, decoys 0.088; base on test PAN
-//! 0.905, sensitive 0.749, over-muting 0.134, decoys 0.101.
+//! and 90 test calls, captured with the dropped-speech retry): dev PAN 0.959, sensitive 0.768,
+//! over-muting 0.088, decoys 0.065; test PAN 0.952, sensitive 0.724, over-muting 0.130, decoys
+//! 0.088; base on test (captured before that retry) PAN 0.905, sensitive 0.749, over-muting
+//! 0.131, decoys 0.101.
 
 use callredact::detect::eval;
 use callredact::policy::Policy;
@@ -83,9 +84,9 @@ fn dev_calls() {
         "dev",
         Floors {
             calls: 110,
-            pan: 0.93,
-            sensitive: 0.75,
-            over: 0.092,
+            pan: 0.95,
+            sensitive: 0.76,
+            over: 0.090,
             decoys: 0.065,
         },
     );
@@ -98,8 +99,8 @@ fn test_calls() {
         Floors {
             calls: 90,
             pan: 0.95,
-            sensitive: 0.71,
-            over: 0.134,
+            sensitive: 0.715,
+            over: 0.132,
             decoys: 0.10,
         },
     );
@@ -117,7 +118,7 @@ fn test_calls_base() {
             calls: 90,
             pan: 0.90,
             sensitive: 0.74,
-            over: 0.138,
+            over: 0.134,
             decoys: 0.11,
         },
     );

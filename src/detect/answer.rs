@@ -41,6 +41,9 @@ fn mono_reply_max(kind: Kind) -> Ms {
     })
 }
 
+/// How far Whisper's time for a reply's first digit may come after the digit was said.
+const WORD_TIME_SLACK_MS: u64 = 1_000;
+
 /// Words that start the agent's next line in a mono call, after the value was given.
 /// Thanks (`is_thanks`) opens one too.
 const AGENT_OPENERS: &[&str] = &["got", "and", "can", "could", "what", "would", "is", "right"];
@@ -82,6 +85,16 @@ impl Detector for Answer {
                     }
                     let start = skip_lead_in(ch, &regions, w.kind, start, end);
                     let end = before_tail_stretch(ch, &regions, start, end);
+                    // The answer stands in for a value Whisper garbled. Where the value was
+                    // heard whole, its own finding mutes it, and the words before it ("Maco
+                    // did" for "the code is") are not more of it; only their times are
+                    // doubtful, by up to a second.
+                    let start = match scene.whole_value_at(c, w.kind, start, end) {
+                        Some(t) if !digit_like_in(ch, start, t) => {
+                            start.max(t.saturating_sub(Ms(WORD_TIME_SLACK_MS))).min(end)
+                        }
+                        _ => start,
+                    };
                     out.push(Candidate {
                         finding: Finding {
                             kind: w.kind,
@@ -596,6 +609,16 @@ pub(crate) fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> boo
     words.len() >= 3 && digit_like <= allowed
 }
 
+/// Whether a word said in [s, e) is or may be a digit: a numeral, a number word or a
+/// homophone ("for"). Before a whole value, such a word is a first reading ("7 8 0 2 9 39,
+/// scratch that, it's 7 8 0 2 2 9 3 3") or a garbled group, and stays muted.
+fn digit_like_in(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
+    ch.words
+        .iter()
+        .filter(|w| w.start >= s && w.start < e)
+        .any(|w| is_number_word(&w.text) || w.text.chars().any(|c| c.is_ascii_digit()))
+}
+
 /// Whether the last word said in [s, e) ends an e-mail address ("example dot com",
 /// "not-com."): the address is complete, and what follows is the next line.
 fn ends_in_domain(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
@@ -658,6 +681,33 @@ mod tests {
             .filter(|f| f.detector == super::NAME)
             .map(|f| (f.kind, f.channel.unwrap_or(9), f.start.0, f.end.0))
             .collect()
+    }
+
+    #[test]
+    fn a_reply_with_the_value_heard_whole_is_muted_from_just_before_it() {
+        // "The code is" came out as junk words; "787" is a whole code. The words more than a
+        // second before it are not muted by the answer (the code's own finding mutes 787).
+        let u = [
+            (0, "and the security code on the back", 0),
+            (1, "maco did um well 787", 3_500),
+        ];
+        let voiced = [v(0, 0, 3_000), v(1, 3_400, 5_600)];
+        let a = spans_of(Kind::SecurityCode, &u, &voiced);
+        assert!(!a.is_empty(), "{a:?}");
+        assert!(a.iter().all(|&(s, _)| s >= 4_000), "{a:?}");
+    }
+
+    #[test]
+    fn a_first_reading_before_the_whole_value_stays_in_the_answer() {
+        // The nearest non-example: digits before the whole value are a first reading (or a
+        // garbled group), so the reply is muted from its start.
+        let u = [
+            (0, "and the security code on the back", 0),
+            (1, "it's 78 scratch that 787", 3_500),
+        ];
+        let voiced = [v(0, 0, 3_000), v(1, 3_400, 5_600)];
+        let a = spans_of(Kind::SecurityCode, &u, &voiced);
+        assert!(a.iter().any(|&(s, _)| s <= 3_900), "{a:?}");
     }
 
     #[test]

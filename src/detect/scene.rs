@@ -252,6 +252,18 @@ impl<'a> Scene<'a> {
             .find(|w| w.kind == kind)
     }
 
+    /// Where `channel` began a number in [a, b) that is a whole value of `kind` (`is_whole`),
+    /// if it did. Dates are not counted: a date heard whole in a window may still be left to
+    /// the answer to mute ("2 12 29" is no date to the date rules).
+    pub fn whole_value_at(&self, channel: u16, kind: Kind, a: Ms, b: Ms) -> Option<Ms> {
+        self.values
+            .iter()
+            .filter(|v| v.channel == channel && is_whole(kind, &v.run.values()))
+            .map(|v| v.run.start())
+            .filter(|t| *t >= a && *t < b)
+            .min()
+    }
+
     /// A value belongs to the windows its first digit falls in, else those its middle falls in
     /// (an answer that began a moment before the question ended, by Whisper's clock).
     fn windows_for(&self, start: Ms, end: Ms) -> Vec<usize> {
@@ -502,6 +514,22 @@ fn is_complete_date(kind: Kind, d: &DateExpr) -> bool {
     match kind {
         Kind::DateOfBirth => d.day.is_some() && d.month.is_some() && d.year.is_some(),
         Kind::ExpiryDate => d.month.is_some() && d.year.is_some(),
+        _ => false,
+    }
+}
+
+/// Whether `digits` are a whole value of `kind`, every group heard: a card number of 15 or
+/// 16 that passes Luhn in an issuer's range (a lost group leaves it short or failing the
+/// check), a 3-4 digit code, six sort-code digits, eight account digits, a 10-11 digit phone
+/// number. Stricter than `is_complete` for cards, where a missed group is a leak.
+pub(crate) fn is_whole(kind: Kind, digits: &[u8]) -> bool {
+    let n = digits.len();
+    match kind {
+        Kind::CardNumber => (15..=16).contains(&n) && luhn(digits) && issuer(digits).is_some(),
+        Kind::SecurityCode => (3..=4).contains(&n),
+        Kind::SortCode => n == 6,
+        Kind::AccountNumber => n == 8,
+        Kind::Phone => (10..=11).contains(&n),
         _ => false,
     }
 }

@@ -281,13 +281,28 @@ fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> 
         return false;
     };
     let start = ch.words[st.first].start;
-    // The speaker's own turn, up to this stretch.
+    // The speaker's own turn, up to this stretch ("it's in the name of, um, Kwame Ahmed").
+    // In stereo, the agent's words after its own "what name is", before the customer has
+    // made a sound, are the rest of the question ("the account under?", garbled "near
+    // County"); once the customer has spoken (though Whisper heard none of it), a name is
+    // the reply said back.
     if let Some(&(a, _)) = ch
         .turns
         .iter()
         .find(|(a, b)| *a <= st.first && st.first <= *b)
     {
-        if a < st.first && asks(st.channel, a, st.first - 1) {
+        let still_asking = |t: &crate::detect::context::Trigger| {
+            ch.role == Role::Agent && !scene.others_voiced(st.channel, t.end, start)
+        };
+        if a < st.first
+            && scene.triggers.iter().any(|t| {
+                t.kind == Some(Kind::PersonName)
+                    && t.channel == st.channel
+                    && a <= t.last
+                    && t.last < st.first
+                    && !still_asking(t)
+            })
+        {
             return true;
         }
     }
@@ -369,19 +384,54 @@ mod tests {
 
     #[test]
     fn the_agent_repeating_the_customers_first_name_is_not_muted() {
-        use crate::detect::testutil::kinds;
+        use crate::detect::testutil::{found_with, kinds};
+        use crate::types::Voiced;
         // One agent turn: the question, then the first name said back.
         let k = kinds(&[
             (0, "can I take your full name thanks David", 0),
             (1, "yes", 4_000),
         ]);
         assert!(!k.contains(&(Kind::PersonName, 0)), "{k:?}");
-        // The full name said back is the customer's details.
-        let k = kinds(&[
-            (0, "can I take your full name thanks David McAllister", 0),
-            (1, "yes", 4_000),
-        ]);
+        // The full name said back is the customer's details: here the customer's reply,
+        // voiced between the agent's two lines, was lost to Whisper, so the agent's turn runs
+        // on from the question.
+        let voiced = |channel, s, e| Voiced {
+            channel,
+            start: Ms(s),
+            end: Ms(e),
+        };
+        let found = found_with(
+            &[
+                (0, "can I take your full name", 0),
+                (0, "thanks David McAllister", 3_000),
+                (1, "yes", 6_000),
+            ],
+            &[
+                voiced(0, 0, 2_300),
+                voiced(1, 2_400, 2_900),
+                voiced(0, 3_000, 4_100),
+                voiced(1, 6_000, 6_300),
+            ],
+            &DetectConfig::default(),
+        );
+        let k: Vec<(Kind, u16)> = found
+            .iter()
+            .map(|f| (f.kind, f.channel.unwrap_or(u16::MAX)))
+            .collect();
         assert!(k.contains(&(Kind::PersonName, 0)), "{k:?}");
+    }
+
+    #[test]
+    fn the_rest_of_the_agents_name_question_is_not_a_name() {
+        use crate::detect::testutil::kinds;
+        // Whisper's "What name is near County," for "what name is the account under?": in
+        // stereo the agent's own words after asking are the question, the reply is the
+        // customer's.
+        let k = kinds(&[
+            (0, "what name is near County", 0),
+            (1, "it's Chloe Ramen", 3_000),
+        ]);
+        assert_eq!(k, [(Kind::PersonName, 1)]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::answer::{lead_in_end, only_lead_in, only_tail, plain_words};
 use super::confirm::{checking_question_start, QUESTION_REACH};
 use super::context::is_thanks;
 use super::normalise::is_correction;
-use super::scene::Scene;
+use super::scene::{is_whole, Scene};
 use crate::types::{Finding, Kind};
 use crate::units::Ms;
 
@@ -45,7 +45,11 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             Kind::Number if !scene.paying(f.start) => NUMBER_REACH_MS,
             _ => REACH_MS,
         });
-        let limit = f.start.saturating_sub(reach);
+        // A value heard whole had no group garbled before it: the words there are its lead-in
+        // ("Maco did" for "the code is"). Forwards the reach still runs, over card data that
+        // may follow it unheard.
+        let back = if heard_whole(scene, f) { Ms(0) } else { reach };
+        let limit = f.start.saturating_sub(back);
         let mut at = f.start;
         // Where the reading starts if nothing before this breath belongs to it.
         let mut first_breath = None;
@@ -135,6 +139,20 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         }
         f.end = at;
     }
+}
+
+/// Whether the digits a finding covers are a whole value of its kind (`is_whole`).
+fn heard_whole(scene: &Scene, f: &Finding) -> bool {
+    let Some(r) = &f.words else { return false };
+    let digits: Vec<u8> = scene
+        .values
+        .iter()
+        .filter(|v| v.channel == r.channel)
+        .flat_map(|v| v.run.digits.iter())
+        .filter(|d| (r.first..=r.last).contains(&d.word))
+        .map(|d| d.value)
+        .collect();
+    is_whole(f.kind, &digits)
 }
 
 /// Whether a trigger or closing phrase was said on channel `c` with its first word in [a, b).

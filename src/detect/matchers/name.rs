@@ -361,6 +361,13 @@ impl<'a> Turn<'a> {
     fn explicit_trigger_end(&self, i: usize) -> Option<usize> {
         let s = match self.word(i) {
             "name's" | "surname's" | "names" | "name\u{2019}s" | "surname\u{2019}s" => i + 1,
+            // "What name is the account under?", "which surname is it in?": asked, not
+            // given; the reply is the answer.
+            "name" | "surname"
+                if i > 0 && matches!(self.word(i - 1), "what" | "which" | "whose") =>
+            {
+                return None
+            }
             // "name is", and "name on the card is", "name on the account was"
             "name" | "surname" => {
                 let mut j = i + 1;
@@ -562,6 +569,15 @@ mod tests {
     #[test]
     fn my_name_is_lowercase_name() {
         assert_eq!(ranges("yeah my name is jane smith", false), vec![(4, 5)]);
+    }
+
+    #[test]
+    fn a_question_about_the_name_gives_none() {
+        // Whisper's "What name is near County," for "what name is the account under?".
+        assert!(ranges("What name is near County,", false).is_empty());
+        assert!(ranges("which surname is it under?", false).is_empty());
+        // The nearest non-example: the same words stating it.
+        assert_eq!(ranges("the name is Chloe Ramen.", false), vec![(3, 4)]);
     }
 
     #[test]
