@@ -4,7 +4,11 @@
 //! the truth's words there: the loop for tuning a rule on the `dev` split in a second.
 //! It prints the calls' words: use it on synthetic calls only.
 //!
-//! cargo run --release --example replay -- CAPTURE.jsonl TRUTH.json [--policy P] [--why]
+//! With `--speech`, every stretch of non-sensitive speech that was muted, one per line (muted
+//! ms, call, channel, the truth's speaker and words, the rules whose findings reach it), to be
+//! sorted and counted by class.
+//!
+//! cargo run --release --example replay -- CAPTURE.jsonl TRUTH.json [--policy P] [--why|--speech]
 use callredact::detect::eval;
 use callredact::policy::Policy;
 use std::path::Path;
@@ -22,6 +26,31 @@ fn main() {
     let s = callredact::score::score(&cases, &truth, &policy, false);
     println!("{}\n\n{}", s.table(), s.rule_table());
     println!("missed:\n{}", s.missed.join("\n"));
+    if flag("--speech").is_some() {
+        for (call, ch, t0, t1, m) in &s.muted_speech {
+            let t = truth[call]["speech"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|t| (t["start"].as_f64().unwrap_or(0.0) * 1000.0).round() as u64 == t0.0);
+            let rules: Vec<String> = s
+                .overmuted
+                .iter()
+                .filter(|o| &o.call == call && o.channel.unwrap_or(0) == *ch)
+                .filter(|o| o.start.0 < t1.0 + 1000 && o.end.0 + 1000 > t0.0)
+                .map(|o| o.rule.clone())
+                .collect();
+            println!(
+                "{m}\t{call}\tch{ch}\t{}\t{}\t{}\t{}",
+                t1.0 - t0.0,
+                t.map(|t| t["speaker"].as_str().unwrap_or("?"))
+                    .unwrap_or("?"),
+                t.map(|t| t["text"].to_string()).unwrap_or_default(),
+                rules.join(",")
+            );
+        }
+        return;
+    }
     if flag("--why").is_none() {
         return;
     }

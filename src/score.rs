@@ -54,6 +54,9 @@ pub struct Score {
     pub rules: BTreeMap<(String, String), RuleCost>,
     /// Every finding whose own span muted non-sensitive speech or a decoy, for tuning.
     pub overmuted: Vec<Overmute>,
+    /// Each stretch of the truth's non-sensitive speech that was muted at all:
+    /// (call, channel, start, end, muted ms), in the truth's order.
+    pub muted_speech: Vec<(String, u16, Ms, Ms, u64)>,
     pub calls: usize,
 }
 
@@ -242,8 +245,13 @@ pub fn score(
             }
         }
         for &(ch, t0, t1) in &other {
+            let m = muted_ms(&spans, ch, t0, t1);
             out.over_speech_ms += t1 - t0;
-            out.over_muted_ms += muted_ms(&spans, ch, t0, t1);
+            out.over_muted_ms += m;
+            if m > 0 {
+                out.muted_speech
+                    .push((case.name.clone(), ch, Ms(t0), Ms(t1), m));
+            }
         }
         for f in &findings {
             let own = spans_of(std::slice::from_ref(f), &voiced, policy);
