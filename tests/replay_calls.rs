@@ -8,8 +8,8 @@
 //!
 //! These are regression floors, not the targets: issue 14's targets (card numbers 1.0, every
 //! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured (all 110 dev
-//! and 90 test calls, captured with the dropped-speech retry): dev PAN 0.959, sensitive 0.768,
-//! over-muting 0.088, decoys 0.065; test PAN 0.952, sensitive 0.724, over-muting 0.130, decoys
+//! and 90 test calls, captured with the dropped-speech retry): dev PAN 0.959, sensitive 0.775,
+//! over-muting 0.088, decoys 0.065; test PAN 0.952, sensitive 0.726, over-muting 0.130, decoys
 //! 0.088; base on test (captured before that retry) PAN 0.905, sensitive 0.749, over-muting
 //! 0.131, decoys 0.101.
 
@@ -85,8 +85,8 @@ fn dev_calls() {
         Floors {
             calls: 110,
             pan: 0.95,
-            sensitive: 0.76,
-            over: 0.090,
+            sensitive: 0.77,
+            over: 0.089,
             decoys: 0.065,
         },
     );
@@ -99,7 +99,7 @@ fn test_calls() {
         Floors {
             calls: 90,
             pan: 0.95,
-            sensitive: 0.715,
+            sensitive: 0.72,
             over: 0.132,
             decoys: 0.10,
         },

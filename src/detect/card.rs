@@ -3,10 +3,11 @@
 //! are still a card number. Outside a window, Luhn (or a known issuer range at a card length)
 //! is what tells a card from any other long number.
 
+use super::normalise::{clean, lex, parts, Lex};
 use super::pan::{issuer, luhn_span};
-use super::scene::Scene;
+use super::scene::{is_number_word, Scene, Value, CARD_DETAIL_WORDS};
 use super::{value_finding, Basis, Candidate, Detector};
-use crate::types::Kind;
+use crate::types::{Kind, Role};
 
 pub(crate) struct Card;
 
@@ -38,7 +39,17 @@ impl Detector for Card {
                         finding: value_finding(v, 0..n, Kind::CardNumber, conf, NAME, w.rule()),
                         basis: Basis::Context,
                     });
+                    continue;
                 }
+            }
+            if let Some(kind) = next_card_detail(scene, v) {
+                out.push(Candidate {
+                    finding: value_finding(v, 0..n, kind, 0.6, NAME, "card_detail".into()),
+                    basis: Basis::Context,
+                });
+                continue;
+            }
+            if window.is_some() {
                 continue;
             }
             if luhn.is_some() {
@@ -55,6 +66,63 @@ impl Detector for Card {
             }
         }
     }
+}
+
+/// Words before a value that it may answer: the agent's question in a mono call.
+const DETAIL_QUESTION_WORDS: usize = 8;
+
+/// In a mono call during a payment, a short number (2-5 digits) right after words that name a
+/// detail of the card ("and the date on the card?", "last three on the signature strip") is
+/// that detail, though Whisper garbled the question out of every trigger ("mate on the card",
+/// "three minutes on the signature trip"). Stereo calls have the payment phase for this.
+/// Which detail, by the question's words: the code, the expiry, else the card itself.
+fn next_card_detail(scene: &Scene, v: &Value) -> Option<Kind> {
+    let ch = scene.channel(v.channel)?;
+    let n = v.run.len();
+    if ch.role != Role::Mixed
+        || !(2..=5).contains(&n)
+        || v.run.year_like
+        || v.run.has_slash()
+        || !scene.paying(v.run.start())
+        || scene.after_closer(v.channel, v.run.start())
+    {
+        return None;
+    }
+    let first = v.run.first_word();
+    let asked: Vec<String> = ch.words[first.saturating_sub(DETAIL_QUESTION_WORDS)..first]
+        .iter()
+        .rev()
+        .take_while(|w| !says_a_digit(&w.text))
+        .map(|w| clean(&w.text))
+        .collect();
+    if !asked
+        .iter()
+        .any(|w| CARD_DETAIL_WORDS.contains(&w.as_str()))
+    {
+        return None;
+    }
+    let said = |set: &[&str]| asked.iter().any(|w| set.contains(&w.as_str()));
+    Some(
+        if said(&["security", "back", "signature", "code", "cvv", "digits"]) {
+            Kind::SecurityCode
+        } else if said(&[
+            "expiry", "expires", "expire", "valid", "date", "end", "month",
+        ]) {
+            Kind::ExpiryDate
+        } else {
+            Kind::CardNumber
+        },
+    )
+}
+
+/// A numeral or a number word, not a homophone ("then", "for"): where a question's words
+/// end and a number begins.
+fn says_a_digit(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+        || (is_number_word(text)
+            && !parts(&clean(text))
+                .iter()
+                .all(|p| matches!(lex(p), Lex::Weak(_))))
 }
 
 #[cfg(test)]
@@ -93,6 +161,45 @@ mod tests {
             ]),
             [(Kind::CardNumber, 1)]
         );
+    }
+
+    #[test]
+    fn in_mono_a_short_number_after_a_garbled_card_question_is_that_detail() {
+        // Whisper's "mate on the card" and "three minutes on the signature trip": no trigger
+        // survives, but the questions still name the card.
+        let k = kinds(&[
+            (0, "can I take the long number on the card", 0),
+            (0, "4539 1488 0343 6467", 3_000),
+            (0, "okay and the mate on the card", 6_000),
+            (0, "ten twenty seven", 9_000),
+            (
+                0,
+                "thank you and the last three minutes on the signature trip",
+                11_000,
+            ),
+            (0, "six zero three", 16_000),
+        ]);
+        // The expiry, asked as "the mate on the card", is muted as card data.
+        assert_eq!(
+            k,
+            [
+                (Kind::CardNumber, 0),
+                (Kind::CardNumber, 0),
+                (Kind::SecurityCode, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_number_after_other_talk_in_a_payment_is_left_alone() {
+        // The nearest non-example: the same call, the question not about the card.
+        let k = kinds(&[
+            (0, "can I take the long number on the card", 0),
+            (0, "4539 1488 0343 6467", 3_000),
+            (0, "okay and how many people live at the house", 6_000),
+            (0, "twenty seven", 9_500),
+        ]);
+        assert_eq!(k, [(Kind::CardNumber, 0)]);
     }
 
     #[test]

@@ -400,6 +400,7 @@ impl<'a> Scene<'a> {
             .iter()
             .any(|c| c.channel == channel && c.role == Role::Mixed);
         let (mut between, mut own_talk, mut other_talk, mut corrected) = (0, 0, 0, false);
+        let mut asked_next = false;
         for ch in &self.channels {
             let own = ch.channel == channel;
             let range = if own {
@@ -412,6 +413,7 @@ impl<'a> Scene<'a> {
             for w in ch.words.get(range).unwrap_or_default() {
                 between += 1;
                 corrected |= own && normalise::is_correction(&w.text);
+                asked_next |= own && mixed && CARD_DETAIL_WORDS.contains(&clean(&w.text).as_str());
                 if is_acknowledgement(&w.text) || (!own && is_number_word(&w.text)) {
                     continue;
                 }
@@ -433,6 +435,11 @@ impl<'a> Scene<'a> {
         if corrected && !is_card && !card_window {
             return false;
         }
+        // In mono, "... 7 8 6. Okay, and the date on the card? 10 27": a reader does not name
+        // the card in the middle of its number; the agent asking for the next detail does.
+        if asked_next {
+            return false;
+        }
         if own_talk + other_talk == 0 {
             return between <= 12;
         }
@@ -445,6 +452,19 @@ impl<'a> Scene<'a> {
         is_card || incomplete_card
     }
 }
+
+/// Words that name a detail of the card: said between two parts of a number in a mono call,
+/// they are the agent asking for the next detail, not the reader pausing. Not "back" ("the
+/// three on the back"): it is as often "call you back", "back in 2002".
+pub(crate) const CARD_DETAIL_WORDS: &[&str] = &[
+    "card",
+    "expiry",
+    "expires",
+    "expire",
+    "valid",
+    "signature",
+    "security",
+];
 
 /// Whether the trigger at words `first..=last` is a request to change the value rather than
 /// a question for it: "I'd like to change the email you have for me." In mono the speaker is
