@@ -157,12 +157,17 @@ impl Model {
             if !looping(&got) {
                 // Greedy decoding sometimes ends a window early ("3 7 1 2 9 7 3 [" and then
                 // nothing for 26 s of a card reading): the voiced stretches it left without a
-                // word are decoded again on their own, where the decoder starts afresh.
+                // word are decoded again on their own, where the decoder starts afresh. One
+                // that loops there is as unknown as any looping region, and reported so.
                 let lost = dropped(&in_chunk(regions, &chunk), &got);
                 if !lost.is_empty() {
                     for part in plan_chunks(&lost, total) {
                         let again = self.decode_chunk(state, &part, audio, threads, stop)?;
-                        if !looping(&again) {
+                        if looping(&again) {
+                            unreliable.extend(
+                                in_chunk(&lost, &part).into_iter().map(|r| (r.start, r.end)),
+                            );
+                        } else {
                             got.extend(again);
                         }
                     }
