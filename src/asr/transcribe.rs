@@ -389,12 +389,19 @@ const DROPPED_BRIDGE_MS: u64 = 300;
 /// word twice.
 const WORD_SLACK_MS: u64 = 1_000;
 
-/// The voiced regions that a chunk covers.
+/// The voiced regions that a chunk covers, cut to its extent: a region longer than a chunk is
+/// split over several, and each chunk answers only for its own piece.
 fn in_chunk(regions: &[Region], chunk: &Chunk) -> Vec<Region> {
+    let (Some(first), Some(last)) = (chunk.parts.first(), chunk.parts.last()) else {
+        return Vec::new();
+    };
     regions
         .iter()
         .filter(|r| chunk.parts.iter().any(|(s, e)| r.start < *e && r.end > *s))
-        .copied()
+        .map(|r| Region {
+            start: r.start.max(first.0),
+            end: r.end.min(last.1),
+        })
         .collect()
 }
 
@@ -570,6 +577,16 @@ mod tests {
         ];
         // The first two regions are one stretch, heard; the third holds only a bracket.
         assert_eq!(dropped(&regions, &words), [region(6_000, 9_000)]);
+    }
+
+    #[test]
+    fn a_chunk_answers_only_for_its_piece_of_a_long_region() {
+        // One 40 s region is cut into two chunks; the second must not re-decode the first's.
+        let regions = [region(0, 40_000)];
+        let chunks = plan_chunks(&regions, Ms(60_000));
+        assert_eq!(chunks.len(), 2);
+        let second = in_chunk(&regions, &chunks[1]);
+        assert_eq!(second, [region(28_000, 40_000)]);
     }
 
     #[test]
