@@ -12,8 +12,8 @@
 //! find values said without a question, and values the agent reads back.
 
 use super::context::{is_acknowledgement, is_thanks, Window};
-use super::normalise::{clean, lex, parts, Lex};
-use super::scene::{is_number_word, ChannelScene, Scene};
+use super::normalise::clean;
+use super::scene::{is_digit_like, is_number_word, is_weak_digit, ChannelScene, Scene};
 use super::{Basis, Candidate, Detector};
 use crate::types::{Finding, Kind, Role};
 use crate::units::Ms;
@@ -331,11 +331,7 @@ pub(crate) fn past_lead_in_stretch(
     let first_digit = ch
         .words
         .iter()
-        .find(|w| {
-            w.start >= at
-                && w.start < end
-                && (is_number_word(&w.text) || w.text.chars().any(|c| c.is_ascii_digit()))
-        })
+        .find(|w| w.start >= at && w.start < end && is_digit_like(&w.text))
         .map(|w| w.start);
     first_digit
         .and_then(|t| lead_in_end(ch, at, t))
@@ -596,16 +592,9 @@ pub(crate) fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> boo
         .filter(|w| w.start >= s && w.start < e)
         .map(|w| w.text.as_str())
         .collect();
-    let weak = |w: &str| {
-        parts(&clean(w))
-            .iter()
-            .all(|p| matches!(lex(p), Lex::Weak(_)))
-    };
-    let digit_like = words
-        .iter()
-        .filter(|w| is_number_word(w) || w.chars().any(|c| c.is_ascii_digit()))
-        .count();
-    let allowed = usize::from(weak_ok && words.iter().filter(|w| weak(w)).count() == digit_like);
+    let digit_like = words.iter().filter(|w| is_digit_like(w)).count();
+    let allowed =
+        usize::from(weak_ok && words.iter().filter(|w| is_weak_digit(w)).count() == digit_like);
     words.len() >= 3 && digit_like <= allowed
 }
 
@@ -616,7 +605,7 @@ fn digit_like_in(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
     ch.words
         .iter()
         .filter(|w| w.start >= s && w.start < e)
-        .any(|w| is_number_word(&w.text) || w.text.chars().any(|c| c.is_ascii_digit()))
+        .any(|w| is_digit_like(&w.text))
 }
 
 /// Whether the last word said in [s, e) ends an e-mail address ("example dot com",

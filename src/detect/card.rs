@@ -3,9 +3,9 @@
 //! are still a card number. Outside a window, Luhn (or a known issuer range at a card length)
 //! is what tells a card from any other long number.
 
-use super::normalise::{clean, lex, parts, Lex};
+use super::normalise::clean;
 use super::pan::{issuer, luhn_span};
-use super::scene::{is_number_word, Scene, Value, CARD_DETAIL_WORDS};
+use super::scene::{is_number_word, is_weak_digit, Scene, Value, CARD_DETAIL_WORDS};
 use super::{value_finding, Basis, Candidate, Detector};
 use crate::types::{Kind, Role};
 
@@ -118,11 +118,7 @@ fn next_card_detail(scene: &Scene, v: &Value) -> Option<Kind> {
 /// A numeral or a number word, not a homophone ("then", "for"): where a question's words
 /// end and a number begins.
 fn says_a_digit(text: &str) -> bool {
-    text.chars().any(|c| c.is_ascii_digit())
-        || (is_number_word(text)
-            && !parts(&clean(text))
-                .iter()
-                .all(|p| matches!(lex(p), Lex::Weak(_))))
+    text.chars().any(|c| c.is_ascii_digit()) || (is_number_word(text) && !is_weak_digit(text))
 }
 
 #[cfg(test)]

@@ -506,9 +506,7 @@ fn gives_value(words: &[Word], first: usize, last: usize) -> bool {
     // "the account number in 9.10 ...": Whisper's "in" for "is" still comes before digits.
     let after = trig_end.ends_with("'s")
         || next.first().is_some_and(|c| AFTER.contains(&c.as_str()))
-        || next
-            .iter()
-            .any(|c| is_number_word(c) || c.chars().any(|ch| ch.is_ascii_digit()));
+        || next.iter().any(|c| is_digit_like(c));
     before || after || last + 1 >= words.len()
 }
 
@@ -527,6 +525,20 @@ pub(crate) fn is_number_word(text: &str) -> bool {
                 | Lex::Mult(_)
         )
     })
+}
+
+/// Whether a word is or may be a digit: a numeral ("4539", "29.99"), a number word, or a
+/// homophone of one ("for", "to").
+pub(crate) fn is_digit_like(text: &str) -> bool {
+    is_number_word(text) || text.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Whether a word is only a homophone of a digit ("for", "to", "then"): a digit beside real
+/// ones, an ordinary word anywhere else.
+pub(crate) fn is_weak_digit(text: &str) -> bool {
+    parts(&clean(text))
+        .iter()
+        .all(|p| matches!(lex(p), Lex::Weak(_)))
 }
 
 /// Whether a date completes a value of `kind`: a full date of birth, a month and year of expiry.

@@ -269,8 +269,9 @@ fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> 
         return false;
     }
     let st = stretches[i];
+    // The name triggers `channel` ended in words from..=to.
     let asks = |channel: u16, from: usize, to: usize| {
-        scene.triggers.iter().any(|t| {
+        scene.triggers.iter().filter(move |t| {
             t.kind == Some(Kind::PersonName)
                 && t.channel == channel
                 && from <= t.last
@@ -294,15 +295,7 @@ fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> 
         let still_asking = |t: &crate::detect::context::Trigger| {
             ch.role == Role::Agent && !scene.others_voiced(st.channel, t.end, start)
         };
-        if a < st.first
-            && scene.triggers.iter().any(|t| {
-                t.kind == Some(Kind::PersonName)
-                    && t.channel == st.channel
-                    && a <= t.last
-                    && t.last < st.first
-                    && !still_asking(t)
-            })
-        {
+        if a < st.first && asks(st.channel, a, st.first - 1).any(|t| !still_asking(t)) {
             return true;
         }
     }
@@ -330,7 +323,7 @@ fn was_asked(scene: &Scene, stretches: &[Stretch], i: usize, open: &[usize]) -> 
             }
         }
     }
-    previous.is_some_and(|(_, c, a, b)| asks(c, a, b))
+    previous.is_some_and(|(_, c, a, b)| asks(c, a, b).next().is_some())
 }
 
 #[cfg(test)]
