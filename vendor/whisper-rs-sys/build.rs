@@ -275,6 +275,13 @@ fn main() {
         config.define("CMAKE_BUILD_TYPE", "Release");
     }
 
+    // callredact: whisper.cpp leaves llamafile's tiled matrix kernels off, and without them every
+    // f16 matrix product runs as one dot product per output (ggml_vec_dot_f16 was 68% of a
+    // samples run under perf). On: the encoder's products run as cache-blocked GEMM.
+    // Defined before the environment loop below: cmake takes the last -D, so an operator's
+    // GGML_LLAMAFILE=OFF still wins.
+    config.define("GGML_LLAMAFILE", "ON");
+
     // Allow passing any WHISPER or CMAKE compile flags
     for (key, value) in env::vars() {
         let is_whisper_flag =
@@ -289,11 +296,6 @@ fn main() {
     if cfg!(not(feature = "openmp")) {
         config.define("GGML_OPENMP", "OFF");
     }
-
-    // callredact: whisper.cpp leaves llamafile's tiled matrix kernels off, and without them every
-    // f16 matrix product runs as one dot product per output (ggml_vec_dot_f16 was 68% of a
-    // samples run under perf). On: the encoder's products run as cache-blocked GEMM.
-    config.define("GGML_LLAMAFILE", "ON");
 
     if cfg!(feature = "intel-sycl") {
         config.define("BUILD_SHARED_LIBS", "ON");
