@@ -9,9 +9,9 @@
 //! These are regression floors, not the targets: issue 14's targets (card numbers 1.0, every
 //! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured (all 110 dev
 //! and 90 test calls, tiny.en captured with whisper.cpp's llamafile kernels on): dev PAN 0.959,
-//! sensitive 0.780, over-muting 0.092, decoys 0.065; test PAN 0.952, sensitive 0.729,
-//! over-muting 0.130, decoys 0.088; base on test (captured before the kernels changed) PAN
-//! 0.929, sensitive 0.761, over-muting 0.133, decoys 0.101. The kernels change float rounding,
+//! sensitive 0.780, over-muting 0.0917, decoys 0.065; test PAN 0.952, sensitive 0.729,
+//! over-muting 0.1282, decoys 0.088; base on test (captured before the kernels changed) PAN
+//! 0.929, sensitive 0.761, over-muting 0.1320, decoys 0.101. The kernels change float rounding,
 //! so tiny.en's words on garbled speech move a little: dev over-muting went 0.088 -> 0.092,
 //! mostly one agent read-out of an order number whose announcement it now garbles.
 
@@ -88,7 +88,7 @@ fn dev_calls() {
             calls: 110,
             pan: 0.95,
             sensitive: 0.77,
-            over: 0.093,
+            over: 0.092,
             decoys: 0.065,
         },
     );
@@ -102,7 +102,7 @@ fn test_calls() {
             calls: 90,
             pan: 0.95,
             sensitive: 0.72,
-            over: 0.132,
+            over: 0.129,
             decoys: 0.10,
         },
     );
@@ -120,7 +120,7 @@ fn test_calls_base() {
             calls: 90,
             pan: 0.92,
             sensitive: 0.75,
-            over: 0.134,
+            over: 0.133,
             decoys: 0.11,
         },
     );

@@ -5,13 +5,16 @@
 //! speaker's voiced regions before and after it, through pauses a reader makes between groups,
 //! up to a limit, and never over a region where a question or trigger phrase was said (in a
 //! mono call that is the other speaker) or, in stereo, over a pause the other side spoke in.
+//! What may not be a card (a security code, a `NUMBER` outside a payment) also stops at a
+//! sentence Whisper heard whole, or after as many plain words as a garbled group can be: in
+//! a mono call those are the question before the value and the next line after it.
 
 use super::answer::{lead_in_end, only_lead_in, only_tail, plain_words};
 use super::confirm::{checking_question_start, QUESTION_REACH};
 use super::context::is_thanks;
 use super::normalise::is_correction;
-use super::scene::{is_whole, Scene};
-use crate::types::{Finding, Kind};
+use super::scene::{is_digit_like, is_whole, ChannelScene, Scene};
+use crate::types::{Finding, Kind, Word};
 use crate::units::Ms;
 
 /// Kinds that are stretched: the ones read as long digit strings, where a missed group is a
@@ -39,12 +42,23 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         };
         // Backwards: from the start of the region the finding starts in (or from the finding's
         // start, when that is in a pause), region by region.
+        // While a card payment is under way an unplaced long number may be the card.
+        let card = match f.kind {
+            Kind::CardNumber => true,
+            Kind::Number => scene.paying(f.start),
+            _ => false,
+        };
         let reach = Ms(match f.kind {
             Kind::SecurityCode => CODE_REACH_MS,
-            // While a card payment is under way an unplaced long number may be the card.
-            Kind::Number if !scene.paying(f.start) => NUMBER_REACH_MS,
-            _ => REACH_MS,
+            _ if card => REACH_MS,
+            _ => NUMBER_REACH_MS,
         });
+        // A card's garbled groups can be a sentence long ("me and my camera" for "nine nine
+        // one"): only what may not be a card stops at the words said before and after it.
+        let garbled = scene.channel(c).filter(|_| !card);
+        // Measured from the words the value was read from: a finding over a whole utterance
+        // starts at its first breath, before any sentence said ahead of the digits.
+        let (said_from, said_to) = said(scene, f);
         // A value heard whole had no group garbled before it: the words there are its lead-in
         // ("Maco did" for "the code is"). Forwards the reach still runs, over card data that
         // may follow it unheard.
@@ -91,7 +105,8 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         f.start = match first_breath {
             Some(t) if at == breath => t,
             _ => at,
-        };
+        }
+        .max(garbled.map_or(Ms(0), |ch| garbled_floor(ch, said_from)));
         // Forwards, the same way, but never into the question that checks the reading
         // ("... 1 6 5, have I got that right?"): it and what follows are the next line.
         let limit = f.end + reach;
@@ -137,8 +152,60 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             at = n.1;
             i = Some(k + 1);
         }
-        f.end = at;
+        f.end = at.min(garbled.map_or(Ms(u64::MAX), |ch| garbled_ceiling(ch, said_to)));
     }
+}
+
+/// The most words, none of them a digit, that a group Whisper garbled turns into ("the can
+/// be brief" for "four five three nine").
+const GARBLED_WORDS: usize = 5;
+
+/// Whether a word ends a sentence Whisper heard as words ("...make a payment."): a digit
+/// with a full stop after it ("8.") is still a reading.
+fn ends_sentence(w: &Word) -> bool {
+    w.text.ends_with(['.', '?', '!']) && !is_digit_like(&w.text)
+}
+
+/// How far back a reading that starts at `start` can reach over the words said before it:
+/// garbled groups are a few words between digits, so the reach stops after a sentence
+/// Whisper heard whole ("I want to make a payment.") or after `GARBLED_WORDS` words in a
+/// row without a digit. Breaths without words (speech Whisper dropped) are not limited.
+fn garbled_floor(ch: &ChannelScene, start: Ms) -> Ms {
+    let mut plain = 0;
+    let mut floor = start;
+    for w in ch.words.iter().rev().filter(|w| w.start < start) {
+        if ends_sentence(w) {
+            return w.end.min(floor);
+        }
+        plain = if is_digit_like(&w.text) { 0 } else { plain + 1 };
+        floor = w.start;
+        if plain >= GARBLED_WORDS {
+            return floor;
+        }
+    }
+    Ms(0)
+}
+
+/// The forward twin of `garbled_floor`. A sentence's last word may be the garbled last
+/// digit ("...I'm free mate."), so it is kept and the reach ends after it.
+fn garbled_ceiling(ch: &ChannelScene, end: Ms) -> Ms {
+    let mut plain = 0;
+    for w in ch.words.iter().filter(|w| w.start >= end) {
+        plain = if is_digit_like(&w.text) { 0 } else { plain + 1 };
+        if ends_sentence(w) || plain >= GARBLED_WORDS {
+            return w.end;
+        }
+    }
+    Ms(u64::MAX)
+}
+
+/// When the words a finding was read from start and end; its own times if it has none.
+fn said(scene: &Scene, f: &Finding) -> (Ms, Ms) {
+    let words = f.words.and_then(|r| {
+        let ch = scene.channel(r.channel)?;
+        Some((ch.words.get(r.first)?.start, ch.words.get(r.last)?.end))
+    });
+    words.unwrap_or((f.start, f.end))
 }
 
 /// Whether the digits a finding covers are a whole value of its kind (`is_whole`).
@@ -259,6 +326,66 @@ mod tests {
             f.iter().map(|f| (f.kind, f.start)).collect::<Vec<_>>()
         );
         assert!(n[0].start >= Ms(3_250), "{:?}", n[0].start);
+    }
+
+    /// (kind, start, end) of every finding, for assertion messages.
+    fn spans(f: &[crate::types::Finding]) -> Vec<(Kind, Ms, Ms, String)> {
+        f.iter()
+            .map(|f| (f.kind, f.start, f.end, f.rule.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_sentence_heard_whole_before_a_number_stays_audible() {
+        // Mono, one breath: a sentence Whisper wrote whole, then digits with no context.
+        let u = [(0, "I moved house last month. so 0 7 7 0 9 0 3 9 3", 0)];
+        let f = found_with(&u, &[v(0, 6_000)], &DetectConfig::default());
+        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
+        assert_eq!(n.len(), 1, "{:?}", spans(&f));
+        // "month." ends at 1_900.
+        assert_eq!(n[0].start, Ms(1_900), "{:?}", spans(&f));
+    }
+
+    #[test]
+    fn a_few_garbled_words_before_a_number_stay_muted() {
+        // The nearest non-example: the same breath, but the words before the digits are no
+        // sentence, and fewer than a garbled group can be: they may be its first digits.
+        let u = [(0, "so the can be 0 7 7 0 9 0 3 9 3", 0)];
+        let f = found_with(&u, &[v(0, 4_000)], &DetectConfig::default());
+        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
+        assert_eq!(n.len(), 1, "{:?}", spans(&f));
+        assert_eq!(n[0].start, Ms(0), "{:?}", spans(&f));
+    }
+
+    #[test]
+    fn a_sentence_heard_whole_after_a_number_stays_audible() {
+        let u = [(0, "0 7 7 0 9 0 3 9 3 from the box. my parcel came late", 0)];
+        let f = found_with(&u, &[v(0, 6_000)], &DetectConfig::default());
+        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
+        assert_eq!(n.len(), 1, "{:?}", spans(&f));
+        // "box." ends at 4_700: the sentence's last word may be the last digit, garbled.
+        assert_eq!(n[0].end, Ms(4_700), "{:?}", spans(&f));
+    }
+
+    #[test]
+    fn a_card_reaches_over_a_sentence_whisper_made_of_its_groups() {
+        // The card itself is never cut at a full stop: garbled groups come out as sentences
+        // ("Me and my camera." for "nine nine one").
+        let u = [
+            (0, "can I take the long number please", 0),
+            (
+                0,
+                "me and my camera. 4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7",
+                3_000,
+            ),
+        ];
+        let voiced = [v(0, 2_700), v(2_900, 10_000)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let card = f
+            .iter()
+            .find(|f| f.kind == Kind::CardNumber)
+            .expect("the card");
+        assert_eq!(card.start, Ms(2_900), "{:?}", spans(&f));
     }
 
     #[test]
