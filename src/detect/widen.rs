@@ -40,8 +40,6 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         let blocked = |a: Ms, b: Ms, gap: (Ms, Ms)| {
             said_trigger(scene, c, a, b) || scene.others_voiced(c, gap.0, gap.1)
         };
-        // Backwards: from the start of the region the finding starts in (or from the finding's
-        // start, when that is in a pause), region by region.
         // While a card payment is under way an unplaced long number may be the card.
         let card = match f.kind {
             Kind::CardNumber => true,
@@ -59,6 +57,8 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         // Measured from the words the value was read from: a finding over a whole utterance
         // starts at its first breath, before any sentence said ahead of the digits.
         let (said_from, said_to) = said(scene, f);
+        // Backwards: from the start of the region the finding starts in (or from the finding's
+        // start, when that is in a pause), region by region.
         // A value heard whole had no group garbled before it: the words there are its lead-in
         // ("Maco did" for "the code is"). Forwards the reach still runs, over card data that
         // may follow it unheard.
@@ -328,11 +328,18 @@ mod tests {
         assert!(n[0].start >= Ms(3_250), "{:?}", n[0].start);
     }
 
-    /// (kind, start, end) of every finding, for assertion messages.
+    /// (kind, start, end, rule) of every finding, for assertion messages.
     fn spans(f: &[crate::types::Finding]) -> Vec<(Kind, Ms, Ms, String)> {
         f.iter()
             .map(|f| (f.kind, f.start, f.end, f.rule.clone()))
             .collect()
+    }
+
+    /// The one `NUMBER` finding among `f`.
+    fn the_number(f: &[crate::types::Finding]) -> &crate::types::Finding {
+        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
+        assert_eq!(n.len(), 1, "{:?}", spans(f));
+        n[0]
     }
 
     #[test]
@@ -340,10 +347,8 @@ mod tests {
         // Mono, one breath: a sentence Whisper wrote whole, then digits with no context.
         let u = [(0, "I moved house last month. so 0 7 7 0 9 0 3 9 3", 0)];
         let f = found_with(&u, &[v(0, 6_000)], &DetectConfig::default());
-        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
-        assert_eq!(n.len(), 1, "{:?}", spans(&f));
         // "month." ends at 1_900.
-        assert_eq!(n[0].start, Ms(1_900), "{:?}", spans(&f));
+        assert_eq!(the_number(&f).start, Ms(1_900), "{:?}", spans(&f));
     }
 
     #[test]
@@ -352,19 +357,15 @@ mod tests {
         // sentence, and fewer than a garbled group can be: they may be its first digits.
         let u = [(0, "so the can be 0 7 7 0 9 0 3 9 3", 0)];
         let f = found_with(&u, &[v(0, 4_000)], &DetectConfig::default());
-        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
-        assert_eq!(n.len(), 1, "{:?}", spans(&f));
-        assert_eq!(n[0].start, Ms(0), "{:?}", spans(&f));
+        assert_eq!(the_number(&f).start, Ms(0), "{:?}", spans(&f));
     }
 
     #[test]
     fn a_sentence_heard_whole_after_a_number_stays_audible() {
         let u = [(0, "0 7 7 0 9 0 3 9 3 from the box. my parcel came late", 0)];
         let f = found_with(&u, &[v(0, 6_000)], &DetectConfig::default());
-        let n: Vec<_> = f.iter().filter(|f| f.kind == Kind::Number).collect();
-        assert_eq!(n.len(), 1, "{:?}", spans(&f));
         // "box." ends at 4_700: the sentence's last word may be the last digit, garbled.
-        assert_eq!(n[0].end, Ms(4_700), "{:?}", spans(&f));
+        assert_eq!(the_number(&f).end, Ms(4_700), "{:?}", spans(&f));
     }
 
     #[test]
