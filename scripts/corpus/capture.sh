@@ -4,7 +4,7 @@
 # where it stopped (a call already in the file is skipped). Redo the captures from scratch
 # (rm the file) whenever transcription changes. Runs niced: the machine is shared.
 #
-# usage: [LIMIT=N] scripts/corpus/capture.sh dev|test [model]
+# usage: [LIMIT=N] scripts/corpus/capture.sh dev|test|dev_readback|test_readback [model]
 #   LIMIT=N: only the first N calls by file name (a capture can be extended later: it resumes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -210,8 +210,10 @@ def small_talk(s):
         s.decoy(CUSTOMER, "house")
 
 
-def compose(rng, bank, scenario, recorded_customer, clips):
-    """A whole call: greeting, reason, verification and payload values, decoys, closing."""
+def compose(rng, bank, scenario, recorded_customer, clips, read_back=()):
+    """A whole call: greeting, reason, verification and payload values, decoys, closing.
+    read_back: kinds the agent always reads back (the draw is still made, so a part that
+    forces none is the same call for call)."""
     s = Script(rng, bank, recorded_customer, clips)
     ctx = {"org": rng.choice(bank["orgs"]), "agent": rng.choice(bank["agents"])}
     kinds = list(SCENARIOS[scenario])
@@ -239,7 +241,7 @@ def compose(rng, bank, scenario, recorded_customer, clips):
         if kind == "PAN":
             s.decoy(AGENT, "amount")
         r = rng.random()
-        mode = ("readback" if r < 0.2 else "split" if r < 0.32 else
+        mode = ("readback" if r < 0.2 or kind in read_back else "split" if r < 0.32 else
                 "correction" if r < 0.4 else "plain")
         ask_and_answer(s, kind, vals[kind], mode)
         paid = paid or kind == "CVV"
