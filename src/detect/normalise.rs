@@ -370,6 +370,21 @@ pub(crate) fn month_number(part: &str) -> Option<u8> {
     Some(m)
 }
 
+/// A digit string in which Whisper wrote "oh" as the letter O, one piece between separators
+/// ("2-7-2-O-5-1-8-3", "07.O1"): the digits with the O as a zero. Only when every piece is digits
+/// or a lone O and two pieces or more are digits, so a code ("O2", "A-1", "B12-4") stays letters.
+fn oh_as_letter(p: &str) -> Option<String> {
+    let seps = ['-', '–', '.', ','];
+    let pieces: Vec<&str> = p.split(seps).collect();
+    let ohs = pieces.iter().filter(|q| **q == "o").count();
+    let numerals = pieces
+        .iter()
+        .filter(|q| !q.is_empty() && q.chars().all(|c| c.is_ascii_digit()))
+        .count();
+    (ohs > 0 && numerals >= 2 && ohs + numerals == pieces.len())
+        .then(|| p.chars().map(|c| if c == 'o' { '0' } else { c }).collect())
+}
+
 /// A word holding digits: "4539", "4539-1488", "4,539", "0343 6467" (one word), "+44",
 /// "14/03/82", "14th", "£29.99", "9:30".
 fn lex_numeral(part: &str) -> Lex {
@@ -379,6 +394,9 @@ fn lex_numeral(part: &str) -> Lex {
     }
     if p.contains(':') {
         return Lex::NotDigits(NotDigits::Time);
+    }
+    if let Some(digits) = oh_as_letter(p) {
+        return lex_numeral(&digits);
     }
     let letters: String = p.chars().filter(|c| c.is_alphabetic()).collect();
     if !letters.is_empty() {
@@ -1001,6 +1019,20 @@ mod tests {
     fn oh_zero_nought_and_nil_are_zero() {
         assert_eq!(runs("oh seven zero nought nil"), ["07000"]);
         assert_eq!(runs("o four"), ["04"]);
+    }
+
+    #[test]
+    fn an_oh_written_as_the_letter_inside_a_digit_string_is_zero() {
+        assert_eq!(runs("2-7-2-O-5-1-8-3."), ["27205183"]);
+        assert_eq!(runs("44-O-7"), ["4407"]);
+    }
+
+    #[test]
+    fn a_code_with_the_letter_o_stays_letters() {
+        assert!(runs("O2").is_empty());
+        assert!(runs("O-2").is_empty());
+        assert!(runs("A-1-2").is_empty());
+        assert!(runs("5-o'clock").is_empty());
     }
 
     #[test]
