@@ -86,7 +86,7 @@ fn dev_calls() {
         "dev",
         Floors {
             calls: 110,
-            pan: 0.95,
+            pan: 0.97,
             sensitive: 0.77,
             over: 0.092,
             decoys: 0.065,
@@ -128,16 +128,18 @@ fn test_calls_base() {
 
 /// Card payments in which the agent always reads the card back (`corpus/README.md`, "Read-back
 /// parts"): dev and test hold two card read-backs each, too few to hold a read-back rule to.
-/// Tuned on, with dev.
+/// Tuned on, with dev. The checked read-back rule (`confirm::checked_read_backs`) took PAN
+/// 0.935 -> 0.957 here for over-muting 0.1317 -> 0.1335 (the garbled read-back it mutes runs
+/// past the card's own audio).
 #[test]
 fn dev_readback_calls() {
     check(
         "dev_readback",
         Floors {
             calls: 24,
-            pan: 0.93,
-            sensitive: 0.82,
-            over: 0.133,
+            pan: 0.95,
+            sensitive: 0.83,
+            over: 0.135,
             decoys: 0.04,
         },
     );

@@ -6,7 +6,7 @@
 //! `MAX_MS`, muted as the kind of the value found just before.
 
 use super::normalise::clean;
-use super::scene::Scene;
+use super::scene::{is_number_word, is_weak_digit, Scene};
 use crate::types::{Finding, Kind, Role};
 use crate::units::Ms;
 
@@ -66,9 +66,121 @@ const MAX_MS: u64 = 8_000;
 /// A pause this long ends the read-back.
 const PAUSE_MS: u64 = 1_000;
 
+/// An agent reading a card back need not announce it: straight after the customer's card
+/// number comes the same number again and a tag question ("four five three nine ... one two,
+/// correct?"), and Whisper can garble the digits past recognition while it still writes the
+/// question. So speech that starts within `CHECKED_GAP_MS` of a card number's end (stereo: on
+/// the agent's side; mono: the next words), says a number, has no trigger or closing phrase,
+/// no long pause, and ends within `CHECKED_MAX_MS` in a checking question is the read-back:
+/// muted from its first word up to the question, which stays audible.
+const CHECKED_GAP_MS: u64 = 5_000;
+const CHECKED_MAX_MS: u64 = 10_000;
+const CHECKED_PAUSE_MS: u64 = 1_500;
+
+/// Where the checking question that `words[k]` ends starts, also when Whisper wrote it without
+/// its question mark: "correct?" / "is that right?" as `checking_question_start` reads them,
+/// "..., correct." (a tag after a comma), and "is that right." (opened by a question word).
+/// "That's right." answers and asks nothing.
+fn checking_tag_start(words: &[crate::types::Word], k: usize) -> Option<usize> {
+    if let Some(q) = checking_question_start(words, k) {
+        return Some(q);
+    }
+    if !ENDS[..2].contains(&clean(&words.get(k)?.text).as_str()) {
+        return None;
+    }
+    if k > 0 && words[k - 1].text.trim_end().ends_with(',') {
+        return Some(k);
+    }
+    let mut first = k;
+    while first > 0
+        && k - first < QUESTION_REACH
+        && QUESTION_WORDS.contains(&clean(&words[first - 1].text).as_str())
+    {
+        first -= 1;
+    }
+    ["is", "have", "did", "am"]
+        .contains(&clean(&words[first].text).as_str())
+        .then_some(first)
+}
+
+/// A word that says a number outright, not only a homophone of a digit ("for", "to").
+fn says_a_number(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit()) || (is_number_word(text) && !is_weak_digit(text))
+}
+
+fn checked_read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {
+    let mono = scene.channels.len() == 1;
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| f.kind == Kind::CardNumber) {
+        let Some(given) = f.channel else { continue };
+        for ch in scene.channels.iter().filter(|c| {
+            if mono {
+                c.channel == given
+            } else {
+                c.role == Role::Agent && c.channel != given
+            }
+        }) {
+            // In stereo the agent may start as the customer's last digit fades.
+            let from = if mono {
+                f.end
+            } else {
+                f.end.saturating_sub(Ms(500))
+            };
+            let Some(first) = ch.words.iter().position(|w| w.start >= from) else {
+                continue;
+            };
+            let begins = ch.words[first].start;
+            if begins.0 > f.end.0 + CHECKED_GAP_MS {
+                continue;
+            }
+            for k in first..ch.words.len() {
+                let w = &ch.words[k];
+                let paused = k > first && w.start.0 > ch.words[k - 1].end.0 + CHECKED_PAUSE_MS;
+                if w.start.0 > begins.0 + CHECKED_MAX_MS
+                    || paused
+                    || ch.masked.get(k).copied().unwrap_or(false)
+                {
+                    break;
+                }
+                let Some(q) = checking_tag_start(ch.words, k) else {
+                    continue;
+                };
+                let Some(number) = (first..q).find(|&i| says_a_number(&ch.words[i].text)) else {
+                    break;
+                };
+                // The read-back is the sentence that says a number and what follows up to the
+                // check: a short reply before it ("That's it.", "Yes.") stays audible.
+                let start = (first..number)
+                    .rev()
+                    .find(|&i| ch.words[i].text.trim_end().ends_with(['.', '?', '!']))
+                    .map_or(first, |i| i + 1);
+                let (a, b) = (ch.words[start].start, ch.words[q - 1].end);
+                // A fallback: a read-back another rule found is left to that rule's edges.
+                let found = findings
+                    .iter()
+                    .any(|g| g.channel == Some(ch.channel) && g.start < b && a < g.end);
+                if q > start + 1 && !found {
+                    out.push(Finding {
+                        kind: Kind::CardNumber,
+                        channel: Some(ch.channel),
+                        start: a,
+                        end: b.max(a),
+                        confidence: 0.4,
+                        detector: NAME,
+                        rule: "checked_read_back".into(),
+                        words: None,
+                    });
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
     let mono = scene.channels.len() == 1;
-    let mut added = Vec::new();
+    let mut added = checked_read_backs(scene, findings);
     for ch in scene.channels.iter().filter(|c| c.role != Role::Customer) {
         let words: Vec<String> = ch.words.iter().map(|w| clean(&w.text)).collect();
         for i in 0..words.len() {
@@ -200,6 +312,59 @@ mod tests {
         assert_eq!(checking_question_start(w, 8), Some(4));
         let call = crate::detect::testutil::call(&[(0, "78121 correct?", 0)]);
         assert_eq!(checking_question_start(&call.channels[0].words, 1), Some(1));
+    }
+
+    fn checked(u: &[(u16, &str, u64)]) -> Vec<(u16, Ms, Ms)> {
+        found_with(u, &[], &DetectConfig::default())
+            .iter()
+            .filter(|f| f.rule == "checked_read_back")
+            .map(|f| (f.channel.unwrap_or(9), f.start, f.end))
+            .collect()
+    }
+
+    #[test]
+    fn a_garbled_card_read_back_ending_in_a_check_is_the_card() {
+        let u = [
+            (0, "go ahead with the card number", 0),
+            (1, "four five three nine one four eight eight", 3_000),
+            (1, "two three four five six seven eight one", 7_000),
+            // The agent's read-back, heard as nonsense but for one group, then the check.
+            (0, "so max 3/7 don't do it fix it hide, correct.", 11_000),
+        ];
+        // "so" at 11.0 s to "hide," ending at 14.5 s; "correct." stays audible.
+        assert_eq!(checked(&u), [(0, Ms(11_000), Ms(14_500))]);
+        // In mono the customer's "that's it." before it stays audible too.
+        let u = [
+            (0, "go ahead with the card number", 0),
+            (0, "four five three nine one four eight eight", 3_000),
+            (0, "two three four five six seven eight one", 7_000),
+            (
+                0,
+                "that's it. so max 3/7 don't do it fix it hide, correct.",
+                11_000,
+            ),
+        ];
+        assert_eq!(checked(&u), [(0, Ms(11_800), Ms(15_300))]);
+    }
+
+    #[test]
+    fn the_agent_moving_on_after_a_card_is_not_a_read_back() {
+        // The nearest non-example: a thank-you and the next question, no check.
+        let u = [
+            (0, "go ahead with the card number", 0),
+            (1, "four five three nine one four eight eight", 3_000),
+            (1, "two three four five six seven eight one", 7_000),
+            (0, "thank you and the expiry date is that right", 11_000),
+        ];
+        assert!(checked(&u).is_empty());
+        // Nor is the customer's "that's right" after a card in mono.
+        let u = [
+            (0, "go ahead with the card number", 0),
+            (0, "four five three nine one four eight eight", 3_000),
+            (0, "two three four five six seven eight one", 7_000),
+            (0, "yes two of them that's right", 11_000),
+        ];
+        assert!(checked(&u).is_empty());
     }
 
     #[test]
