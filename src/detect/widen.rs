@@ -13,7 +13,7 @@ use super::answer::{lead_in_end, only_lead_in, only_tail, plain_words};
 use super::confirm::{checking_question_start, QUESTION_REACH};
 use super::context::is_thanks;
 use super::normalise::is_correction;
-use super::scene::{is_digit_like, is_whole, ChannelScene, Scene};
+use super::scene::{is_digit_like, is_weak_digit, is_whole, ChannelScene, Scene};
 use crate::types::{Finding, Kind, Word};
 use crate::units::Ms;
 
@@ -73,6 +73,9 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
             // nor is "no, hang on, it's" before a corrected one.
             if regions[k].0 >= limit
                 && !said_trigger(scene, c, regions[k].0, f.start)
+                && !scene
+                    .channel(c)
+                    .is_some_and(|ch| asks_question(ch, regions[k].0, f.start))
                 && correction_in(scene, f, regions[k].0, f.start).is_none()
             {
                 at = regions[k].0;
@@ -95,6 +98,9 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
                     .channel(c)
                     .is_some_and(|ch| only_lead_in(ch, p.0, p.1))
                 || thanks(scene, c, p.0, p.1)
+                || scene
+                    .channel(c)
+                    .is_some_and(|ch| asks_question(ch, p.0, p.1))
                 || correction_in(scene, f, p.0, p.1).is_some()
             {
                 break;
@@ -127,7 +133,12 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
                 at = at.max(t);
                 i = None;
             } else {
-                if regions[k].1 <= limit && !said_trigger(scene, c, f.end, regions[k].1) {
+                if regions[k].1 <= limit
+                    && !said_trigger(scene, c, f.end, regions[k].1)
+                    && !scene
+                        .channel(c)
+                        .is_some_and(|ch| asks_question(ch, f.end, regions[k].1))
+                {
                     at = regions[k].1;
                 }
                 i = Some(k + 1).filter(|_| at == regions[k].1);
@@ -145,6 +156,9 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
                     .is_some_and(|ch| plain_words(ch, n.0, n.1, false))
                 || thanks(scene, c, n.0, n.1)
                 || scene.channel(c).is_some_and(|ch| only_tail(ch, n.0, n.1))
+                || scene
+                    .channel(c)
+                    .is_some_and(|ch| asks_question(ch, n.0, n.1))
                 || correction_in(scene, f, n.0, n.1).is_some()
             {
                 break;
@@ -197,6 +211,38 @@ fn garbled_ceiling(ch: &ChannelScene, end: Ms) -> Ms {
         }
     }
     Ms(u64::MAX)
+}
+
+/// Whether a question Whisper heard as words was said in [a, b): a sentence of three words
+/// or more ending in "?", at most one of them a numeral or number word ("Can I have the X-tyring 8 month and
+/// year?" for "the expiry date"). A reading's garbled last group comes out as odd words or
+/// digits, not as a question; after a reading, a question is the next line (in mono, the
+/// agent's next request), whatever it asks.
+fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
+    let words: Vec<&Word> = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= a && w.start < b)
+        .collect();
+    let mut from = 0;
+    for (k, w) in words.iter().enumerate() {
+        let text = w.text.trim_end();
+        if text.ends_with('?') && !is_digit_like(text) {
+            let sentence = &words[from..=k];
+            // Homophones ("the", "for", "to") do not count: a question is full of them.
+            let digits = sentence
+                .iter()
+                .filter(|w| is_digit_like(&w.text) && !is_weak_digit(&w.text))
+                .count();
+            if sentence.len() >= 3 && digits <= 1 {
+                return true;
+            }
+        }
+        if text.ends_with(['.', '?', '!']) {
+            from = k + 1;
+        }
+    }
+    false
 }
 
 /// When the words a finding was read from start and end; its own times if it has none.
@@ -289,6 +335,36 @@ mod tests {
             .find(|f| matches!(f.kind, Kind::Number | Kind::CardNumber))
             .expect("a number");
         assert_eq!((card.start, card.end), (Ms(2_700), Ms(8_600)));
+    }
+
+    #[test]
+    fn a_card_does_not_reach_over_the_next_question() {
+        // Mono: the card, then the agent's next request heard as a question but garbled out
+        // of every trigger ("X-tyring 8" for "expiry date").
+        let u = [
+            (0, "the long number on the card", 0),
+            (0, "4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", 2_500),
+            (0, "can i have the x-tyring 8 month and year?", 9_500),
+        ];
+        let voiced = [v(0, 2_200), v(2_400, 9_000), v(9_400, 13_000)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let card = f.iter().find(|f| f.kind == Kind::CardNumber).expect("card");
+        assert!(card.end <= Ms(9_000), "{:?}", (card.start, card.end));
+    }
+
+    #[test]
+    fn a_last_group_said_as_a_question_is_still_the_card() {
+        // The nearest non-example: a garbled last group with a rising tone ("6 4 6 7?") is
+        // digits, not a question Whisper heard as words.
+        let u = [
+            (0, "the long number on the card", 0),
+            (0, "4 5 3 9 1 4 8 8 0 3 4 3", 2_500),
+            (0, "so the 6 4 6 7?", 8_000),
+        ];
+        let voiced = [v(0, 2_200), v(2_400, 7_300), v(7_900, 10_500)];
+        let f = found_with(&u, &voiced, &DetectConfig::default());
+        let card = f.iter().find(|f| f.kind == Kind::CardNumber).expect("card");
+        assert!(card.end >= Ms(10_000), "{:?}", (card.start, card.end));
     }
 
     #[test]
