@@ -27,7 +27,9 @@ impl Detector for Card {
                 .clone()
                 .and_then(|r| issuer(&digits[r]))
                 .or_else(|| issuer(&digits));
-            let window = scene.window_of(&v.windows, Kind::CardNumber);
+            let window = scene
+                .window_of(&v.windows, Kind::CardNumber)
+                .filter(|w| answers_or_reads_back(scene, w, v));
             if let Some(w) = window {
                 // A date in the card window ("04/27") is the expiry, and a year ("since
                 // 2019") is neither: leave both to their own detectors.
@@ -66,6 +68,31 @@ impl Detector for Card {
             }
         }
     }
+}
+
+/// Whether `v` belongs to the card window `w`: said by a side expected to answer it, or by the
+/// side that asked when what the answering side said last was card digits (the read-back).
+/// Otherwise digits from the agent who asked are something else read out: the amount due, an
+/// order number, or a reference once the customer has moved on to the expiry ("It's January
+/// 30.").
+fn answers_or_reads_back(scene: &Scene, w: &super::context::Window, v: &Value) -> bool {
+    if w.answering.contains(&v.channel) {
+        return true;
+    }
+    let answered = |c: u16| c != v.channel && w.answering.contains(&c);
+    let Some(last) = scene
+        .values
+        .iter()
+        .filter(|o| answered(o.channel) && w.contains(o.run.start()))
+        .filter(|o| o.run.start() < v.run.start())
+        .max_by_key(|o| o.run.start())
+    else {
+        return false;
+    };
+    let date_after = scene.dates.iter().any(|d| {
+        answered(d.channel) && d.date.start >= last.run.end() && d.date.start < v.run.start()
+    });
+    last.run.len() >= scene.cfg.card_window_min_digits && !last.run.year_like && !date_after
 }
 
 /// Words before a value that it may answer: the agent's question in a mono call.
@@ -146,6 +173,21 @@ mod tests {
             (0, "so that's 4539 1488 0343 6467", 5_000),
         ]);
         assert_eq!(k, [(Kind::CardNumber, 1), (Kind::CardNumber, 0)]);
+    }
+
+    #[test]
+    fn the_agents_digits_after_the_customer_moved_on_are_not_the_card() {
+        // The card window is still open (the card was heard short of whole, and the expiry
+        // question garbled out of its trigger), but the customer's last words were the
+        // expiry: the agent's digits are an order number.
+        let k = kinds(&[
+            (0, "what's the card number", 0),
+            (1, "4539 1488 0343", 2_500),
+            (0, "and what's the next time on the card", 6_000),
+            (1, "it's january 30", 9_000),
+            (0, "lovely that's order 653 498", 12_000),
+        ]);
+        assert!(!k.contains(&(Kind::CardNumber, 0)), "{k:?}");
     }
 
     #[test]
