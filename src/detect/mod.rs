@@ -22,6 +22,7 @@ use std::sync::{Mutex, OnceLock};
 mod account;
 mod answer;
 mod card;
+mod carve;
 mod config;
 mod confirm;
 pub mod context;
@@ -139,6 +140,7 @@ pub fn detect(
     if kinds.enabled(Kind::CardNumber) {
         phase::extend(&scene, &mut findings);
     }
+    carve::carve(&scene, &mut findings);
     // A broken transcript can hand any rule times that end before they start; a finding
     // always covers at least its start.
     for f in &mut findings {

@@ -1,0 +1,260 @@
+//! A correction said between two readings stays audible. A caller who gets a digit wrong says
+//! so ("...7 7 8 0, wait, sorry, that's wrong, it's 5 1 5 1 ...") and reads the value again;
+//! both readings are sensitive, and a finding stretched over them (a card's reach, a reply
+//! muted by voice activity) mutes the correction too, a second or two of ordinary speech on
+//! every corrected value. A voiced stretch inside a finding that says nothing but a
+//! correction phrase is cut out of it: the finding becomes two, or starts after it or ends
+//! before it. Only a whole stretch, and only one whose every word is
+//! a correction word or the glue around one, so a garbled group (odd words, digits, "the",
+//! "for") is never taken for a correction.
+
+use super::normalise::{clean, is_correction};
+use super::scene::Scene;
+use crate::types::Finding;
+use crate::units::Ms;
+
+/// Words a correction phrase is made of besides the correction words themselves: "no, hang
+/// on, it's", "sorry, no, I mean", "scratch that, let me start again", "my mistake, I read it
+/// wrong". None is a digit's homophone but "on", which is only taken with a correction word in
+/// the same phrase.
+const GLUE: &[&str] = &[
+    "no", "that's", "thats", "it's", "its", "it", "is", "on", "i", "i've", "mean", "meant", "that",
+    "let", "me", "start", "again", "over", "try", "hold", "just", "not", "right", "my", "read",
+    "said", "got",
+];
+
+/// Words that take back what was said, besides the normaliser's (`is_correction`), which
+/// also end a digit run: "my mistake", "scratch that", "correction".
+const TAKES_BACK: &[&str] = &["mistake", "scratch", "correction"];
+
+fn corrects(w: &str) -> bool {
+    is_correction(w) || TAKES_BACK.contains(&w)
+}
+
+/// What a voiced stretch of channel `c` says: nothing Whisper wrote, a correction phrase's
+/// words only (how many, and whether one is a correction word), or anything else.
+enum Said {
+    Nothing,
+    Correction { words: usize, corrects: bool },
+    Other,
+}
+
+fn said(scene: &Scene, c: u16, a: Ms, b: Ms) -> Said {
+    let Some(ch) = scene.channel(c) else {
+        return Said::Other;
+    };
+    let words: Vec<String> = ch.said(a, b).map(|w| clean(&w.text)).collect();
+    if words.is_empty() {
+        Said::Nothing
+    } else if words
+        .iter()
+        .all(|w| corrects(w) || GLUE.contains(&w.as_str()))
+    {
+        Said::Correction {
+            words: words.len(),
+            corrects: words.iter().any(|w| corrects(w)),
+        }
+    } else {
+        Said::Other
+    }
+}
+
+/// Which of `regions` say a correction phrase: runs of stretches that say only its words
+/// (a stretch Whisper wrote nothing for counts only between two that did: at the edge it may
+/// be a group Whisper dropped), two words or more in all, one of them a correction word.
+/// Whisper splits "Wait, | sorry. | That's wrong." over several short stretches.
+fn corrections(scene: &Scene, c: u16, regions: &[(Ms, Ms)]) -> Vec<bool> {
+    let said: Vec<Said> = regions.iter().map(|r| said(scene, c, r.0, r.1)).collect();
+    let mut cut = vec![false; regions.len()];
+    let mut i = 0;
+    while i < said.len() {
+        if !matches!(said[i], Said::Correction { .. }) {
+            i += 1;
+            continue;
+        }
+        // From this worded stretch, over correction and wordless stretches, to the last
+        // worded one.
+        let mut j = i;
+        let mut last = i;
+        while j + 1 < said.len() && !matches!(said[j + 1], Said::Other) {
+            j += 1;
+            if matches!(said[j], Said::Correction { .. }) {
+                last = j;
+            }
+        }
+        let (mut words, mut corrects) = (0, false);
+        for s in &said[i..=last] {
+            if let Said::Correction {
+                words: n,
+                corrects: c,
+            } = s
+            {
+                words += n;
+                corrects |= c;
+            }
+        }
+        if words >= 2 && corrects {
+            cut[i..=last].iter_mut().for_each(|c| *c = true);
+        }
+        i = last + 1;
+    }
+    cut
+}
+
+/// A voiced stretch, and whether it says a correction phrase.
+type Marked = ((Ms, Ms), bool);
+
+pub(crate) fn carve(scene: &Scene, findings: &mut Vec<Finding>) {
+    // A phrase may reach past a finding: it is read over the whole channel, once.
+    let marked: Vec<(u16, Vec<Marked>)> = scene
+        .channels
+        .iter()
+        .map(|ch| {
+            let regions = scene.regions(ch.channel);
+            let cut = corrections(scene, ch.channel, &regions);
+            (ch.channel, regions.into_iter().zip(cut).collect())
+        })
+        .collect();
+    let mut out = Vec::with_capacity(findings.len());
+    for f in findings.drain(..) {
+        let Some((_, marked)) = marked.iter().find(|m| Some(m.0) == f.channel) else {
+            out.push(f);
+            continue;
+        };
+        let inside: Vec<Marked> = marked
+            .iter()
+            .filter(|(r, _)| r.1 > f.start && r.0 < f.end)
+            .copied()
+            .collect();
+        // A finding over nothing but a correction was made for a reason of its own: kept.
+        if !inside.iter().any(|x| x.1) || inside.iter().all(|x| x.1) {
+            out.push(f);
+            continue;
+        }
+        // The runs of stretches between corrections, each a finding of its own.
+        for run in inside.split(|(_, cut)| *cut).filter(|run| !run.is_empty()) {
+            let mut piece = f.clone();
+            piece.start = f.start.max(run[0].0 .0);
+            piece.end = f.end.min(run[run.len() - 1].0 .1);
+            // Word ranges name the words a value was read from; a piece holds only some.
+            piece.words = None;
+            out.push(piece);
+        }
+    }
+    *findings = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::testutil::found_with;
+    use crate::detect::DetectConfig;
+    use crate::types::{Kind, Voiced};
+    use crate::units::Ms;
+
+    fn v(s: u64, e: u64) -> Voiced {
+        Voiced {
+            channel: 0,
+            start: Ms(s),
+            end: Ms(e),
+        }
+    }
+
+    fn cards(u: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Ms, Ms)> {
+        found_with(u, voiced, &DetectConfig::default())
+            .iter()
+            .filter(|f| f.kind == Kind::CardNumber)
+            .map(|f| (f.start, f.end))
+            .collect()
+    }
+
+    #[test]
+    fn a_correction_between_two_readings_of_a_card_stays_audible() {
+        let u = [
+            (0, "the long number on the card please", 0),
+            (0, "5 1 5 1 0 4 7 1 8 4 4 2 7 7 8 0", 3_000),
+            (0, "wait sorry that's wrong it's", 10_000),
+            (0, "5 1 5 1 0 4 7 1 8 4 4 2 7 7 8 1", 12_200),
+        ];
+        let voiced = [
+            v(0, 2_700),
+            v(2_900, 9_500),
+            v(9_900, 11_900),
+            v(12_100, 18_700),
+        ];
+        let c = cards(&u, &voiced);
+        // Both readings muted, the correction between them not.
+        assert!(
+            c.iter().any(|s| s.0 <= Ms(3_000) && s.1 >= Ms(9_300)),
+            "{c:?}"
+        );
+        assert!(
+            c.iter().any(|s| s.0 <= Ms(12_200) && s.1 >= Ms(18_300)),
+            "{c:?}"
+        );
+        assert!(
+            !c.iter().any(|s| s.0 < Ms(11_500) && s.1 > Ms(10_500)),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_correction_whisper_split_over_short_stretches_stays_audible() {
+        // "Wait, | (a stretch Whisper wrote nothing for) | sorry. | That's wrong."
+        let u = [
+            (0, "and the security code", 0),
+            (0, "3 8 8", 2_500),
+            (0, "wait", 4_600),
+            (0, "sorry", 5_600),
+            (0, "that's wrong it's", 6_200),
+            (0, "5 8 8", 8_000),
+        ];
+        let voiced = [
+            v(0, 1_800),
+            v(2_400, 3_900),
+            v(4_500, 4_900),
+            v(5_100, 5_300),
+            v(5_500, 5_900),
+            v(6_100, 7_300),
+            v(7_900, 9_300),
+        ];
+        let codes: Vec<(Ms, Ms)> = found_with(&u, &voiced, &DetectConfig::default())
+            .iter()
+            .filter(|f| f.kind == Kind::SecurityCode)
+            .map(|f| (f.start, f.end))
+            .collect();
+        assert!(
+            codes.iter().any(|s| s.0 <= Ms(2_500) && s.1 >= Ms(3_700)),
+            "{codes:?}"
+        );
+        assert!(
+            codes.iter().any(|s| s.0 <= Ms(8_000) && s.1 >= Ms(9_000)),
+            "{codes:?}"
+        );
+        assert!(
+            !codes.iter().any(|s| s.0 < Ms(7_000) && s.1 > Ms(4_700)),
+            "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn a_stretch_with_a_garbled_group_inside_a_reading_stays_muted() {
+        // The nearest non-example: "sorry" with words that may be a group ("the for").
+        let u = [
+            (0, "the long number on the card please", 0),
+            (0, "5 1 5 1 0 4 7 1", 3_000),
+            (0, "sorry the for", 7_000),
+            (0, "8 4 4 2 7 7 8 0", 9_000),
+        ];
+        let voiced = [
+            v(0, 2_700),
+            v(2_900, 6_500),
+            v(6_900, 8_500),
+            v(8_900, 12_500),
+        ];
+        let c = cards(&u, &voiced);
+        assert!(
+            c.iter().any(|s| s.0 <= Ms(7_000) && s.1 >= Ms(8_000)),
+            "{c:?}"
+        );
+    }
+}
