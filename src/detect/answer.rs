@@ -339,7 +339,7 @@ pub(crate) fn past_lead_in_stretch(
 }
 
 /// Words a speaker ends a value with, or the next line starts with: "that's it", "that's
-/// all", "thanks". None sounds like a digit. Not "yes" or "okay": a short code Whisper could
+/// all", "thanks", "I think", "got that?". None sounds like a digit. Not "yes" or "okay": a short code Whisper could
 /// not make out comes out as "Yes." as often as not.
 const TAIL: &[&str] = &[
     "that's",
@@ -355,6 +355,17 @@ const TAIL: &[&str] = &[
     "lovely",
     "great",
     "perfect",
+    // Hedges and checks after a value: "I think.", "I believe", "got that?", "did you get
+    // that?", "have you got that?".
+    "i",
+    "think",
+    "believe",
+    "reckon",
+    "got",
+    "get",
+    "did",
+    "have",
+    "that",
 ];
 
 /// The end of a muted stretch [start, end) of `regions` moved back past its last voiced
@@ -392,6 +403,10 @@ const TAIL_ANCHORS: &[&str] = &[
     "lovely",
     "great",
     "perfect",
+    "think",
+    "believe",
+    "reckon",
+    "got",
 ];
 
 /// Whether channel `ch` said words in [a, b), all of them closing words, one of them an

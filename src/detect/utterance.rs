@@ -263,6 +263,28 @@ mod tests {
     }
 
     #[test]
+    fn a_hedge_or_a_check_after_a_reading_stays_audible() {
+        // "...9 1." then, after a breath, "I think." or "Got that?": the customer is done.
+        let voiced = [v(0, 0, 2_000), v(0, 2_300, 3_000)];
+        for tail in ["i think", "got that", "did you get that"] {
+            assert_eq!(
+                numeric(&[(0, "4 5 3 9 1", 0), (0, tail, 2_400)], &voiced),
+                [(Kind::Number, 0, 2_000)],
+                "{tail}"
+            );
+        }
+        // The nearest non-example: "I" alone, or "I've got" with a digit, may be the last
+        // group misheard, and stays muted.
+        for lost in ["i", "i got 6 7"] {
+            assert_eq!(
+                numeric(&[(0, "4 5 3 9 1", 0), (0, lost, 2_400)], &voiced),
+                [(Kind::Number, 0, 3_000)],
+                "{lost}"
+            );
+        }
+    }
+
+    #[test]
     fn a_garbled_reading_is_muted_by_its_voiced_stretch() {
         let u = [
             (0, "how would you like to pay", 0),
