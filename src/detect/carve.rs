@@ -1,13 +1,15 @@
-//! A correction said between two readings stays audible. A caller who gets a digit wrong says
-//! so ("...7 7 8 0, wait, sorry, that's wrong, it's 5 1 5 1 ...") and reads the value again;
-//! both readings are sensitive, and a finding stretched over them (a card's reach, a reply
-//! muted by voice activity) mutes the correction too, a second or two of ordinary speech on
-//! every corrected value. A voiced stretch inside a finding that says nothing but a
-//! correction phrase is cut out of it: the finding becomes two, or starts after it or ends
-//! before it. Only a whole stretch, and only one whose every word is
-//! a correction word or the glue around one, so a garbled group (odd words, digits, "the",
-//! "for") is never taken for a correction.
+//! What a speaker says inside a stretch of card data that is not the data stays audible: a
+//! correction between two readings ("...7 7 8 0, wait, sorry, that's wrong, it's 5 1 5 1
+//! ..."), and the agent's checking question after a read-back ("...5 7 6 5, have I got that
+//! right?"). Both readings, and the read-back, are sensitive; a finding stretched over them
+//! (a card's reach, a reply muted by voice activity, the planner's snap to a pause) muted
+//! the words between them too, a second or two of ordinary speech on every corrected or
+//! checked value. A voiced stretch inside a finding that says nothing but a correction phrase
+//! or a checking question is cut out of it: the finding becomes two, or starts after it, or
+//! ends before it. Only whole stretches, and only ones whose every word belongs to such a
+//! phrase, so a garbled group (odd words, digits, "the", "for") is never taken for one.
 
+use super::confirm::only_checking_question;
 use super::normalise::{clean, is_correction};
 use super::scene::Scene;
 use crate::types::Finding;
@@ -65,7 +67,17 @@ fn said(scene: &Scene, c: u16, a: Ms, b: Ms) -> Said {
 /// Whisper splits "Wait, | sorry. | That's wrong." over several short stretches.
 fn corrections(scene: &Scene, c: u16, regions: &[(Ms, Ms)]) -> Vec<bool> {
     let said: Vec<Said> = regions.iter().map(|r| said(scene, c, r.0, r.1)).collect();
-    let mut cut = vec![false; regions.len()];
+    // A checking question in a stretch of its own ("Have I got that right?") is cut as well:
+    // the customer is asked to confirm what came before, and the question gives nothing.
+    let mut cut: Vec<bool> = regions
+        .iter()
+        .map(|r| {
+            scene.channel(c).is_some_and(|ch| {
+                let words: Vec<String> = ch.said(r.0, r.1).map(|w| clean(&w.text)).collect();
+                only_checking_question(&words)
+            })
+        })
+        .collect();
     let mut i = 0;
     while i < said.len() {
         if !matches!(said[i], Said::Correction { .. }) {
@@ -234,6 +246,43 @@ mod tests {
             !codes.iter().any(|s| s.0 < Ms(7_000) && s.1 > Ms(4_700)),
             "{codes:?}"
         );
+    }
+
+    /// `carve` alone, on one finding over [start, end) of channel 0.
+    fn carved(u: &[(u16, &str, u64)], voiced: &[Voiced], start: u64, end: u64) -> Vec<(Ms, Ms)> {
+        let call = crate::detect::testutil::call(u);
+        let cfg = DetectConfig::default();
+        let scene = crate::detect::scene::Scene::build(&call, voiced, &cfg, Vec::new());
+        let mut f = vec![crate::types::Finding {
+            kind: Kind::CardNumber,
+            channel: Some(0),
+            start: Ms(start),
+            end: Ms(end),
+            confidence: 0.5,
+            detector: "test",
+            rule: "test".into(),
+            words: None,
+        }];
+        super::carve(&scene, &mut f);
+        f.iter().map(|f| (f.start, f.end)).collect()
+    }
+
+    #[test]
+    fn the_check_after_a_read_back_stays_audible() {
+        // The agent's read-back, then "have I got that" in a stretch of its own (Whisper
+        // dropped "right?"), both under one finding: it ends before the question.
+        let u = [
+            (0, "so that's 4 5 3 9 1 4 8 8", 0),
+            (0, "have i got that", 4_000),
+        ];
+        let voiced = [v(0, 3_500), v(3_900, 5_600)];
+        assert_eq!(carved(&u, &voiced, 0, 5_600), [(Ms(0), Ms(3_500))]);
+        // The nearest non-example: the stretch says a digit as well, and stays muted.
+        let u = [
+            (0, "so that's 4 5 3 9 1 4 8 8", 0),
+            (0, "have i got 6 7", 4_000),
+        ];
+        assert_eq!(carved(&u, &voiced, 0, 5_600), [(Ms(0), Ms(5_600))]);
     }
 
     #[test]

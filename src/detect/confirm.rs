@@ -38,6 +38,25 @@ const QUESTION_WORDS: &[&str] = &[
     "have", "i", "got", "get", "that", "is", "did", "am", "it", "all", "so", "that's", "thats",
 ];
 
+/// Whether `words` (cleaned) are a checking question and nothing else: "have I got that
+/// right", "is that correct", "did I get that", "correct". Whisper often drops or mishears the
+/// last word, so a question's opening ("have I", "is that", "did I", "am I") is enough when
+/// every other word is one a checking question is made of.
+pub(crate) fn only_checking_question(words: &[String]) -> bool {
+    let opens = QUESTIONS
+        .iter()
+        .chain([&["am", "i"][..]].iter())
+        .any(|q| words.len() >= q.len() && q.iter().zip(words).all(|(a, b)| a == b));
+    let ends = words
+        .last()
+        .is_some_and(|w| ENDS[..2].contains(&w.as_str()));
+    !words.is_empty()
+        && (opens || ends)
+        && words
+            .iter()
+            .all(|w| QUESTION_WORDS.contains(&w.as_str()) || ENDS[..2].contains(&w.as_str()))
+}
+
 /// Most words a checking question's start lies before its "right?" / "correct?".
 pub(crate) const QUESTION_REACH: usize = 4;
 
@@ -365,6 +384,23 @@ mod tests {
             (0, "yes two of them that's right", 11_000),
         ];
         assert!(checked(&u).is_empty());
+    }
+
+    #[test]
+    fn a_checking_question_is_told_from_a_group_after_its_words() {
+        let q = |t: &str| {
+            let w: Vec<String> = t.split(' ').map(String::from).collect();
+            super::only_checking_question(&w)
+        };
+        assert!(q("have i got that right"));
+        assert!(q("have i got that"));
+        assert!(q("is that correct"));
+        assert!(q("correct"));
+        // The nearest non-examples: digits after the opening, and "so that's" alone (the cue
+        // before a read-back, not a question).
+        assert!(!q("is that 4 3"));
+        assert!(!q("so that's"));
+        assert!(!q("that's it"));
     }
 
     #[test]
