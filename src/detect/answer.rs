@@ -212,6 +212,27 @@ const LEAD_IN: &[&str] = &[
     "you",
     "are",
     "where",
+    // Naming the value before giving it: "the code is", "it runs out", "it expires", "I was
+    // born on", "my mobile is", "the sort code is".
+    "code",
+    "security",
+    "expiry",
+    "expires",
+    "runs",
+    "out",
+    "i",
+    "was",
+    "mobile",
+    "phone",
+    "sort",
+    "account",
+];
+
+/// Words that name the value a reply gives: with one of them in a stretch, "the" and "on"
+/// there are words of the lead-in ("the code is", "I was born on"), not misheard digits.
+const NAMES_THE_VALUE: &[&str] = &[
+    "code", "expiry", "expires", "runs", "born", "birth", "number", "postcode", "email", "address",
+    "name", "card", "sort", "account", "mobile", "phone", "date",
 ];
 
 /// Two-word stalls holding a word that alone may be a misheard digit ("on" for one) or a
@@ -252,6 +273,7 @@ fn only_fillers(ch: &ChannelScene, r: &(Ms, Ms)) -> bool {
 
 /// Whether `words` (cleaned) are all lead-in words or two-word stalls, and there is one.
 fn all_lead_in(words: &[String]) -> bool {
+    let named = words.iter().any(|w| NAMES_THE_VALUE.contains(&w.as_str()));
     let mut i = 0;
     while i < words.len() {
         if words
@@ -262,7 +284,7 @@ fn all_lead_in(words: &[String]) -> bool {
             continue;
         }
         let w = words[i].as_str();
-        if !LEAD_IN.contains(&w) || SOUNDS_LIKE_A_DIGIT.contains(&w) {
+        if !LEAD_IN.contains(&w) || (SOUNDS_LIKE_A_DIGIT.contains(&w) && !named) {
             return false;
         }
         i += 1;
@@ -794,6 +816,31 @@ mod tests {
         let voiced = [v(0, 0, 1_900), v(0, 2_100, 3_400), v(0, 4_300, 6_000)];
         // From its first word: a postcode is said in words, and planning pads and snaps it.
         assert_eq!(answers(&u, &voiced), [(Kind::Postcode, 0, 2_200, 3_400)]);
+    }
+
+    #[test]
+    fn a_lead_in_naming_the_value_stays_audible() {
+        // Stereo: "the code is" in a breath of its own, then a code Whisper garbled.
+        let u = [
+            (0, "and the three digits on the back", 0),
+            (1, "the code is", 2_500),
+            (1, "sent a nine", 4_000),
+        ];
+        let voiced = [v(0, 0, 2_300), v(1, 2_400, 3_600), v(1, 3_900, 5_200)];
+        let codes = spans_of(Kind::SecurityCode, &u, &voiced);
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| c.0 >= 3_900),
+            "{codes:?}"
+        );
+        // The nearest non-example: "the" with no word naming the value may be a misheard
+        // first digit ("the" for three), and its breath stays muted.
+        let u = [
+            (0, "and the three digits on the back", 0),
+            (1, "the", 2_500),
+            (1, "sent a nine", 4_000),
+        ];
+        let codes = spans_of(Kind::SecurityCode, &u, &voiced);
+        assert!(codes.iter().any(|c| c.0 <= 2_500), "{codes:?}");
     }
 
     #[test]
