@@ -299,6 +299,11 @@ pub const BUILTIN_CLOSERS: &[&str] = &[
     "invoice number",
     "anything else",
     "gone through",
+    // The agent saying the payment is over: what is read out next is its reference.
+    "all done",
+    "been processed",
+    "been taken",
+    "was successful",
 ];
 
 /// A trigger phrase said on one channel. `kind` None: a closing phrase.

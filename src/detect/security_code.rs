@@ -71,4 +71,22 @@ mod tests {
         ]);
         assert_eq!(k, [(Kind::SecurityCode, 1)]);
     }
+
+    #[test]
+    fn three_digits_after_the_agent_says_the_payment_is_done_are_its_reference() {
+        // Mono, the customer's code garbled (the window never settled), then the agent:
+        // "all done", and a reference whose announcement Whisper garbled.
+        let k = kinds(&[
+            (0, "and the three digits on the back", 0),
+            (0, "it's one old fan", 2_500),
+            (0, "lovely all done for confirmation 785", 5_000),
+        ]);
+        assert!(!k.contains(&(Kind::SecurityCode, 0)), "{k:?}");
+        // The nearest non-example: without the agent's "all done" the same 785 is the code.
+        let k = kinds(&[
+            (0, "and the three digits on the back", 0),
+            (0, "it's 785", 2_500),
+        ]);
+        assert_eq!(k, [(Kind::SecurityCode, 0)]);
+    }
 }
