@@ -13,7 +13,10 @@
 
 use super::context::{is_acknowledgement, is_thanks, Window};
 use super::normalise::clean;
-use super::scene::{is_digit_like, is_number_word, is_weak_digit, ChannelScene, Scene};
+use super::scene::{
+    is_digit_like, is_number_word, is_weak_digit, ChannelScene, Scene, CARD_DETAIL_WORDS,
+};
+use super::widen::asks_question;
 use super::{Basis, Candidate, Detector};
 use crate::types::{Finding, Kind, Role};
 use crate::units::Ms;
@@ -322,6 +325,42 @@ fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, 
         Some(first) if first.start > start => first.start,
         _ => start,
     }
+}
+
+/// Words, none of them a digit, that a group Whisper garbled turns into at most (as in
+/// `widen`): a stretch with more is a sentence, not a reading.
+const GARBLED_WORDS: usize = 5;
+
+/// The start of an utterance [s, e) moved past its leading voiced stretches that are a
+/// question rather than digits: a question Whisper heard as words ("...the expiry, month and
+/// year?"), a stretch of more words than a garbled group has with no numeral or number word
+/// in it ("I'll leave a free ticket to secure it to the code."), or one that names a detail of
+/// the card and does not end on a digit ("Last 3 minutes on the signature trip."). In mono
+/// they are the agent asking; the digits start in a later stretch. The last stretch is kept
+/// whatever it says.
+pub(crate) fn past_questions(ch: &ChannelScene, regions: &[(Ms, Ms)], s: Ms, e: Ms) -> Ms {
+    let inside: Vec<&(Ms, Ms)> = regions.iter().filter(|r| r.0 >= s && r.0 < e).collect();
+    let mut at = s;
+    for pair in inside.windows(2) {
+        let (a, b) = *pair[0];
+        let words: Vec<&str> = ch.said(a, b).map(|w| w.text.as_str()).collect();
+        let strong = words
+            .iter()
+            .filter(|w| is_digit_like(w) && !is_weak_digit(w))
+            .count();
+        let names_detail = words
+            .iter()
+            .any(|w| CARD_DETAIL_WORDS.contains(&clean(w).as_str()))
+            && !words.last().is_some_and(|w| is_digit_like(w));
+        if !(asks_question(ch, a, b)
+            || (strong == 0 && words.len() > GARBLED_WORDS)
+            || names_detail)
+        {
+            break;
+        }
+        at = pair[1].0;
+    }
+    at
 }
 
 /// The start of a muted stretch [start, end) of `regions` moved to its second voiced stretch

@@ -4,7 +4,7 @@
 //! speaker's voiced stretch that says three or more digits, and says little else, is muted
 //! whole, by voice activity: the junk words' times are as unreliable as their text.
 
-use super::answer::{before_tail_stretch, past_lead_in_stretch};
+use super::answer::{before_tail_stretch, past_lead_in_stretch, past_questions};
 use super::context::is_acknowledgement;
 use super::normalise::{clean, is_round_thousands, lex, parts, ItemKind, Lex};
 use super::scene::{ChannelScene, Scene};
@@ -98,8 +98,10 @@ impl Detector for NumericUtterance {
                     Some(w) => (w.kind, w.rule()),
                     None => (Kind::Number, "numeric_utterance".to_string()),
                 };
-                // "Okay, it's ..." said as a stretch of its own is not part of the number.
-                let start = past_lead_in_stretch(ch, &regions, s, e);
+                // "Okay, it's ..." said as a stretch of its own is not part of the number, nor
+                // (in mono) the agent's question before it.
+                let start =
+                    past_lead_in_stretch(ch, &regions, past_questions(ch, &regions, s, e), e);
                 let e = before_tail_stretch(ch, &regions, start, e);
                 out.push(Candidate {
                     finding: Finding {
@@ -282,6 +284,34 @@ mod tests {
                 "{lost}"
             );
         }
+    }
+
+    #[test]
+    fn a_question_before_a_number_in_one_utterance_stays_audible() {
+        // Stereo, the agent: a sentence heard whole (no trigger in it), and in the next
+        // breath a number read out: only the number is muted.
+        let voiced = [v(0, 0, 3_000), v(0, 3_300, 6_800), v(1, 7_000, 7_500)];
+        let muted_from = |first: &str| {
+            let u = [
+                (0, first, 0),
+                (0, "one nine nine seven four four two one", 3_400),
+                (1, "yes", 7_000),
+            ];
+            found_with(&u, &voiced, &DetectConfig::default())
+                .iter()
+                .map(|f| f.start.0)
+                .min()
+        };
+        assert_eq!(
+            muted_from("i will leave a free ticket for you at the desk"),
+            Some(3_300)
+        );
+        // The nearest non-example: a sentence as long, but saying a digit, is the first
+        // group read with words around it, and stays muted with the rest.
+        assert_eq!(
+            muted_from("i will leave a free ticket 4 you at the desk"),
+            Some(0)
+        );
     }
 
     #[test]

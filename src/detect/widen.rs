@@ -218,7 +218,7 @@ fn garbled_ceiling(ch: &ChannelScene, end: Ms) -> Ms {
 /// year?" for "the expiry date"). A reading's garbled last group comes out as odd words or
 /// digits, not as a question; after a reading, a question is the next line (in mono, the
 /// agent's next request), whatever it asks.
-fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
+pub(crate) fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
     let words: Vec<&Word> = ch
         .words
         .iter()
