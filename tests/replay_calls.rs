@@ -7,13 +7,14 @@
 //! Messages name files, kinds and times, never values.
 //!
 //! These are regression floors, not the targets: issue 14's targets (card numbers 1.0, every
-//! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured (all 110 dev
-//! and 90 test calls, tiny.en captured with whisper.cpp's llamafile kernels on): dev PAN 0.959,
-//! sensitive 0.780, over-muting 0.0917, decoys 0.065; test PAN 0.952, sensitive 0.729,
-//! over-muting 0.1282, decoys 0.088; base on test (captured before the kernels changed) PAN
-//! 0.929, sensitive 0.761, over-muting 0.1320, decoys 0.101. The kernels change float rounding,
-//! so tiny.en's words on garbled speech move a little: dev over-muting went 0.088 -> 0.092,
-//! mostly one agent read-out of an order number whose announcement it now garbles.
+//! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured on
+//! 2026-12-04 (tiny.en captured with whisper.cpp's llamafile kernels on): dev PAN 0.980,
+//! sensitive 0.783, over-muting 0.0791, decoys 0.049; test PAN 0.952, sensitive 0.726,
+//! over-muting 0.1238, decoys 0.088; dev_readback PAN 0.957, sensitive 0.833, over-muting
+//! 0.1224, decoys 0.035; test_readback PAN 0.933, sensitive 0.729, over-muting 0.1495, decoys
+//! 0.138; base on test (captured before the kernels changed) PAN 0.929, sensitive 0.761,
+//! over-muting 0.1246, decoys 0.101. Test lost one span to the rules of that day (test_020's
+//! expiry, muted before only by a card's reach running past the agent's "Got it").
 
 use callredact::detect::eval;
 use callredact::policy::Policy;
@@ -88,8 +89,8 @@ fn dev_calls() {
             calls: 110,
             pan: 0.97,
             sensitive: 0.77,
-            over: 0.092,
-            decoys: 0.065,
+            over: 0.080,
+            decoys: 0.05,
         },
     );
 }
@@ -102,7 +103,7 @@ fn test_calls() {
             calls: 90,
             pan: 0.95,
             sensitive: 0.72,
-            over: 0.129,
+            over: 0.125,
             decoys: 0.10,
         },
     );
@@ -120,7 +121,7 @@ fn test_calls_base() {
             calls: 90,
             pan: 0.92,
             sensitive: 0.75,
-            over: 0.133,
+            over: 0.126,
             decoys: 0.11,
         },
     );
@@ -130,7 +131,7 @@ fn test_calls_base() {
 /// parts"): dev and test hold two card read-backs each, too few to hold a read-back rule to.
 /// Tuned on, with dev. The checked read-back rule (`confirm::checked_read_backs`) took PAN
 /// 0.935 -> 0.957 here for over-muting 0.1317 -> 0.1335 (the garbled read-back it mutes runs
-/// past the card's own audio).
+/// past the card's own audio), before the over-muting work of the same day took it to 0.1224.
 #[test]
 fn dev_readback_calls() {
     check(
@@ -139,7 +140,7 @@ fn dev_readback_calls() {
             calls: 24,
             pan: 0.95,
             sensitive: 0.83,
-            over: 0.135,
+            over: 0.123,
             decoys: 0.04,
         },
     );
@@ -154,7 +155,7 @@ fn test_readback_calls() {
             calls: 24,
             pan: 0.93,
             sensitive: 0.72,
-            over: 0.17,
+            over: 0.15,
             decoys: 0.14,
         },
     );
