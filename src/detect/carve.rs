@@ -65,17 +65,22 @@ fn said(scene: &Scene, c: u16, a: Ms, b: Ms) -> Said {
 /// (a stretch Whisper wrote nothing for counts only between two that did: at the edge it may
 /// be a group Whisper dropped), two words or more in all, one of them a correction word.
 /// Whisper splits "Wait, | sorry. | That's wrong." over several short stretches.
-fn corrections(scene: &Scene, c: u16, regions: &[(Ms, Ms)]) -> Vec<bool> {
+fn corrections(scene: &Scene, c: u16, regions: &[(Ms, Ms)]) -> Vec<Cut> {
     let said: Vec<Said> = regions.iter().map(|r| said(scene, c, r.0, r.1)).collect();
-    // A checking question in a stretch of its own ("Have I got that right?") is cut as well:
-    // the customer is asked to confirm what came before, and the question gives nothing.
-    let mut cut: Vec<bool> = regions
+    // A checking question in a stretch of its own ("Have I got that right?"): the customer is
+    // asked to confirm what came before, and the question gives nothing.
+    let mut cut: Vec<Cut> = regions
         .iter()
         .map(|r| {
-            scene.channel(c).is_some_and(|ch| {
+            let check = scene.channel(c).is_some_and(|ch| {
                 let words: Vec<String> = ch.said(r.0, r.1).map(|w| clean(&w.text)).collect();
                 only_checking_question(&words)
-            })
+            });
+            if check {
+                Cut::Check
+            } else {
+                Cut::Keep
+            }
         })
         .collect();
     let mut i = 0;
@@ -106,15 +111,27 @@ fn corrections(scene: &Scene, c: u16, regions: &[(Ms, Ms)]) -> Vec<bool> {
             }
         }
         if words >= 2 && corrects {
-            cut[i..=last].iter_mut().for_each(|c| *c = true);
+            cut[i..=last].iter_mut().for_each(|c| *c = Cut::Correction);
         }
         i = last + 1;
     }
     cut
 }
 
-/// A voiced stretch, and whether it says a correction phrase.
-type Marked = ((Ms, Ms), bool);
+/// What a voiced stretch is to a finding over it.
+#[derive(Clone, Copy, PartialEq)]
+enum Cut {
+    Keep,
+    /// A correction phrase: cut out wherever it falls, between two readings too.
+    Correction,
+    /// A checking question: cut only at the finding's end. Between two groups of one
+    /// reading it is the agent saying "right" while the customer reads on, and the reading
+    /// stays one.
+    Check,
+}
+
+/// A voiced stretch, and what it says.
+type Marked = ((Ms, Ms), Cut);
 
 pub(crate) fn carve(scene: &Scene, findings: &mut Vec<Finding>) {
     // A phrase may reach past a finding: it is read over the whole channel, once.
@@ -138,12 +155,20 @@ pub(crate) fn carve(scene: &Scene, findings: &mut Vec<Finding>) {
             .filter(|(r, _)| r.1 > f.start && r.0 < f.end)
             .copied()
             .collect();
+        let cut: Vec<bool> = (0..inside.len())
+            .map(|k| match inside[k].1 {
+                Cut::Keep => false,
+                Cut::Correction => true,
+                Cut::Check => inside[k + 1..].iter().all(|x| x.1 != Cut::Keep),
+            })
+            .collect();
         // A finding over nothing but a correction was made for a reason of its own: kept.
-        if !inside.iter().any(|x| x.1) || inside.iter().all(|x| x.1) {
+        if !cut.iter().any(|x| *x) || cut.iter().all(|x| *x) {
             out.push(f);
             continue;
         }
-        // The runs of stretches between corrections, each a finding of its own.
+        let inside: Vec<((Ms, Ms), bool)> = inside.iter().map(|x| x.0).zip(cut).collect();
+        // The runs of stretches between the cut ones, each a finding of its own.
         for run in inside.split(|(_, cut)| *cut).filter(|run| !run.is_empty()) {
             let mut piece = f.clone();
             piece.start = f.start.max(run[0].0 .0);
@@ -282,6 +307,19 @@ mod tests {
             (0, "so that's 4 5 3 9 1 4 8 8", 0),
             (0, "have i got 6 7", 4_000),
         ];
+        assert_eq!(carved(&u, &voiced, 0, 5_600), [(Ms(0), Ms(5_600))]);
+    }
+
+    #[test]
+    fn a_check_between_two_groups_of_one_reading_does_not_split_it() {
+        // Mono: "5 0 1 8 | right, is that right | 5 4 4 8": the agent checks a group while
+        // the customer reads on; only a check at the end is cut.
+        let u = [
+            (0, "5 0 1 8", 0),
+            (0, "is that right", 2_000),
+            (0, "5 4 4 8", 4_000),
+        ];
+        let voiced = [v(0, 1_600), v(1_900, 3_300), v(3_900, 5_600)];
         assert_eq!(carved(&u, &voiced, 0, 5_600), [(Ms(0), Ms(5_600))]);
     }
 

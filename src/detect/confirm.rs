@@ -50,7 +50,8 @@ pub(crate) fn only_checking_question(words: &[String]) -> bool {
     let ends = words
         .last()
         .is_some_and(|w| ENDS[..2].contains(&w.as_str()));
-    !words.is_empty()
+    // "Right." alone acknowledges; "Correct." alone may ask or answer, and gives nothing.
+    (words.len() >= 2 || words == ["correct"])
         && (opens || ends)
         && words
             .iter()
@@ -401,6 +402,7 @@ mod tests {
         assert!(!q("is that 4 3"));
         assert!(!q("so that's"));
         assert!(!q("that's it"));
+        assert!(!q("right"));
     }
 
     #[test]
