@@ -16,9 +16,8 @@ use super::normalise::clean;
 use super::scene::{
     is_digit_like, is_number_word, is_weak_digit, ChannelScene, Scene, CARD_DETAIL_WORDS,
 };
-use super::widen::asks_question;
 use super::{Basis, Candidate, Detector};
-use crate::types::{Finding, Kind, Role};
+use crate::types::{Finding, Kind, Role, Word};
 use crate::units::Ms;
 
 pub(crate) struct Answer;
@@ -325,6 +324,38 @@ fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, 
         Some(first) if first.start > start => first.start,
         _ => start,
     }
+}
+
+/// Whether a question Whisper heard as words was said in [a, b): a sentence of three words
+/// or more ending in "?", at most one of them a numeral or number word ("Can I have the X-tyring 8 month and
+/// year?" for "the expiry date"). A reading's garbled last group comes out as odd words or
+/// digits, not as a question; after a reading, a question is the next line (in mono, the
+/// agent's next request), whatever it asks.
+pub(crate) fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
+    let words: Vec<&Word> = ch
+        .words
+        .iter()
+        .filter(|w| w.start >= a && w.start < b)
+        .collect();
+    let mut from = 0;
+    for (k, w) in words.iter().enumerate() {
+        let text = w.text.trim_end();
+        if text.ends_with('?') && !is_digit_like(text) {
+            let sentence = &words[from..=k];
+            // Homophones ("the", "for", "to") do not count: a question is full of them.
+            let digits = sentence
+                .iter()
+                .filter(|w| is_digit_like(&w.text) && !is_weak_digit(&w.text))
+                .count();
+            if sentence.len() >= 3 && digits <= 1 {
+                return true;
+            }
+        }
+        if text.ends_with(['.', '?', '!']) {
+            from = k + 1;
+        }
+    }
+    false
 }
 
 /// Words, none of them a digit, that a group Whisper garbled turns into at most (as in

@@ -9,11 +9,11 @@
 //! sentence Whisper heard whole, or after as many plain words as a garbled group can be: in
 //! a mono call those are the question before the value and the next line after it.
 
-use super::answer::{lead_in_end, only_lead_in, only_tail, plain_words};
+use super::answer::{asks_question, lead_in_end, only_lead_in, only_tail, plain_words};
 use super::confirm::{checking_question_start, QUESTION_REACH};
 use super::context::is_thanks;
 use super::normalise::is_correction;
-use super::scene::{is_digit_like, is_weak_digit, is_whole, ChannelScene, Scene};
+use super::scene::{is_digit_like, is_whole, ChannelScene, Scene};
 use crate::types::{Finding, Kind, Word};
 use crate::units::Ms;
 
@@ -211,38 +211,6 @@ fn garbled_ceiling(ch: &ChannelScene, end: Ms) -> Ms {
         }
     }
     Ms(u64::MAX)
-}
-
-/// Whether a question Whisper heard as words was said in [a, b): a sentence of three words
-/// or more ending in "?", at most one of them a numeral or number word ("Can I have the X-tyring 8 month and
-/// year?" for "the expiry date"). A reading's garbled last group comes out as odd words or
-/// digits, not as a question; after a reading, a question is the next line (in mono, the
-/// agent's next request), whatever it asks.
-pub(crate) fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
-    let words: Vec<&Word> = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= a && w.start < b)
-        .collect();
-    let mut from = 0;
-    for (k, w) in words.iter().enumerate() {
-        let text = w.text.trim_end();
-        if text.ends_with('?') && !is_digit_like(text) {
-            let sentence = &words[from..=k];
-            // Homophones ("the", "for", "to") do not count: a question is full of them.
-            let digits = sentence
-                .iter()
-                .filter(|w| is_digit_like(&w.text) && !is_weak_digit(&w.text))
-                .count();
-            if sentence.len() >= 3 && digits <= 1 {
-                return true;
-            }
-        }
-        if text.ends_with(['.', '?', '!']) {
-            from = k + 1;
-        }
-    }
-    false
 }
 
 /// When the words a finding was read from start and end; its own times if it has none.
