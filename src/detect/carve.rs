@@ -1,15 +1,17 @@
-//! What a speaker says inside a stretch of card data that is not the data stays audible: a
-//! correction between two readings ("...7 7 8 0, wait, sorry, that's wrong, it's 5 1 5 1
-//! ..."), and the agent's checking question after a read-back ("...5 7 6 5, have I got that
-//! right?"). Both readings, and the read-back, are sensitive; a finding stretched over them
-//! (a card's reach, a reply muted by voice activity, the planner's snap to a pause) muted
-//! the words between them too, a second or two of ordinary speech on every corrected or
-//! checked value. A voiced stretch inside a finding that says nothing but a correction phrase
-//! or a checking question is cut out of it: the finding becomes two, or starts after it, or
-//! ends before it. Only whole stretches, and only ones whose every word belongs to such a
-//! phrase, so a garbled group (odd words, digits, "the", "for") is never taken for one.
+//! What a speaker says inside a finding that is not the value stays audible: a correction
+//! between two readings ("...7 7 8 0, wait, sorry, that's wrong, it's 5 1 5 1 ..."), the
+//! agent's cue before a read-back ("Just to confirm,") and the checking question after it
+//! ("...5 7 6 5, have I got that right?"). The readings and the read-back are sensitive; a
+//! finding stretched over them (a card's reach, a reply muted by voice activity) muted the
+//! words around them too, a second or two of ordinary speech on every corrected or checked
+//! value. A voiced stretch inside a finding that says nothing but such a phrase is cut out of
+//! it: a correction anywhere (the finding becomes two), a cue only at the finding's start, a
+//! check only at its end (between two groups of one reading it is the agent saying "right"
+//! while the customer reads on). Only whole stretches, and only ones whose every word belongs
+//! to such a phrase, so a garbled group (odd words, digits, "the", "for") is never taken for
+//! one.
 
-use super::confirm::only_checking_question;
+use super::confirm::{only_checking_question, only_read_back_cue};
 use super::normalise::{clean, is_correction};
 use super::scene::Scene;
 use crate::types::Finding;
@@ -76,8 +78,14 @@ fn corrections(scene: &Scene, c: u16, regions: &[(Ms, Ms)]) -> Vec<Cut> {
                 let words: Vec<String> = ch.said(r.0, r.1).map(|w| clean(&w.text)).collect();
                 only_checking_question(&words)
             });
+            let cue = scene.channel(c).is_some_and(|ch| {
+                let words: Vec<String> = ch.said(r.0, r.1).map(|w| clean(&w.text)).collect();
+                only_read_back_cue(&words)
+            });
             if check {
                 Cut::Check
+            } else if cue {
+                Cut::Cue
             } else {
                 Cut::Keep
             }
@@ -128,6 +136,8 @@ enum Cut {
     /// reading it is the agent saying "right" while the customer reads on, and the reading
     /// stays one.
     Check,
+    /// A read-back cue ("Just to confirm,"): cut only at the finding's start.
+    Cue,
 }
 
 /// A voiced stretch, and what it says.
@@ -160,6 +170,7 @@ pub(crate) fn carve(scene: &Scene, findings: &mut Vec<Finding>) {
                 Cut::Keep => false,
                 Cut::Correction => true,
                 Cut::Check => inside[k + 1..].iter().all(|x| x.1 != Cut::Keep),
+                Cut::Cue => inside[..k].iter().all(|x| x.1 != Cut::Keep),
             })
             .collect();
         // A finding over nothing but a correction was made for a reason of its own: kept.
@@ -308,6 +319,22 @@ mod tests {
             (0, "have i got 6 7", 4_000),
         ];
         assert_eq!(carved(&u, &voiced, 0, 5_600), [(Ms(0), Ms(5_600))]);
+    }
+
+    #[test]
+    fn the_cue_before_a_read_back_stays_audible() {
+        let voiced = [v(0, 1_600), v(1_900, 5_300)];
+        let u = [(0, "just to confirm", 0), (0, "4 5 3 9 1 4 8 8", 2_000)];
+        assert_eq!(carved(&u, &voiced, 0, 5_300), [(Ms(1_900), Ms(5_300))]);
+        // The nearest non-example: the same words after the digits are not cut from the
+        // read-back's middle or end as a cue is only where a read-back starts.
+        let voiced = [v(0, 1_600), v(1_900, 3_300), v(3_700, 5_300)];
+        let u = [
+            (0, "4 5 3 9", 0),
+            (0, "so that's", 2_000),
+            (0, "1 4 8 8", 3_800),
+        ];
+        assert_eq!(carved(&u, &voiced, 0, 5_300), [(Ms(0), Ms(5_300))]);
     }
 
     #[test]

@@ -58,6 +58,26 @@ pub(crate) fn only_checking_question(words: &[String]) -> bool {
             .all(|w| QUESTION_WORDS.contains(&w.as_str()) || ENDS[..2].contains(&w.as_str()))
 }
 
+/// Whether `words` (cleaned) are a read-back cue and nothing else: "just to confirm", "let me
+/// read that back", "so that's", with at most a word of courtesy around it ("okay", "lovely",
+/// "thanks", "just").
+pub(crate) fn only_read_back_cue(words: &[String]) -> bool {
+    const AROUND: &[&str] = &[
+        "okay", "ok", "lovely", "thanks", "thank", "you", "just", "right", "let", "me",
+    ];
+    let Some((at, cue)) = (0..words.len()).find_map(|i| {
+        CUES.iter()
+            .find(|c| words.len() >= i + c.len() && c.iter().zip(&words[i..]).all(|(a, b)| a == b))
+            .map(|c| (i, c.len()))
+    }) else {
+        return false;
+    };
+    words[..at]
+        .iter()
+        .chain(&words[at + cue..])
+        .all(|w| AROUND.contains(&w.as_str()))
+}
+
 /// Most words a checking question's start lies before its "right?" / "correct?".
 pub(crate) const QUESTION_REACH: usize = 4;
 
@@ -403,6 +423,20 @@ mod tests {
         assert!(!q("so that's"));
         assert!(!q("that's it"));
         assert!(!q("right"));
+    }
+
+    #[test]
+    fn a_read_back_cue_is_told_from_the_read_back() {
+        let c = |t: &str| {
+            let w: Vec<String> = t.split(' ').map(String::from).collect();
+            super::only_read_back_cue(&w)
+        };
+        assert!(c("just to confirm"));
+        assert!(c("okay let me read that back"));
+        assert!(c("so that's"));
+        // The nearest non-example: the cue with the value after it in the same breath.
+        assert!(!c("so that's 4 5 3 9"));
+        assert!(!c("so that's rajesh"));
     }
 
     #[test]
