@@ -11,7 +11,7 @@
 //! 2026-12-04 (tiny.en captured with whisper.cpp's llamafile kernels on): dev PAN 0.980,
 //! sensitive 0.783, over-muting 0.0795, decoys 0.049; test PAN 0.952, sensitive 0.726,
 //! over-muting 0.1242, decoys 0.088; dev_readback PAN 0.957, sensitive 0.833, over-muting
-//! 0.1196, decoys 0.035; test_readback PAN 0.933, sensitive 0.729, over-muting 0.1513, decoys
+//! 0.1151, decoys 0.035; test_readback PAN 0.933, sensitive 0.729, over-muting 0.1513, decoys
 //! 0.138; base on test (captured before the kernels changed) PAN 0.929, sensitive 0.761,
 //! over-muting 0.1249, decoys 0.101. Test lost one span to the rules of that day (test_020's
 //! expiry, muted before only by a card's reach running past the agent's "Got it").
@@ -140,7 +140,7 @@ fn dev_readback_calls() {
             calls: 24,
             pan: 0.95,
             sensitive: 0.83,
-            over: 0.121,
+            over: 0.117,
             decoys: 0.04,
         },
     );

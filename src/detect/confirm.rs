@@ -247,6 +247,15 @@ pub(crate) fn extend(scene: &Scene, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
+            // A closing phrase since the value ("anything else?") has moved the call on: "I've
+            // got everything" after it confirms nothing.
+            if scene
+                .triggers
+                .iter()
+                .any(|t| t.kind.is_none() && t.start >= given.end && t.start < at)
+            {
+                continue;
+            }
             let mut last = None;
             for k in first..words.len() {
                 let w = &ch.words[k];
@@ -330,6 +339,19 @@ mod tests {
             (0, "so that's the green plan correct", 6_000),
         ];
         assert!(confirmed(&u).is_empty());
+    }
+
+    #[test]
+    fn no_read_back_after_the_call_has_moved_on() {
+        // The nearest non-example of a read-back: the cue's words in the customer's "no, I've
+        // got everything" after the agent's "anything else?".
+        let u = [
+            (0, "and the end date on the card", 0),
+            (0, "august 29", 2_500),
+            (0, "lovely is there anything else i can help with", 5_000),
+            (0, "no i've got everything thanks", 9_000),
+        ];
+        assert!(confirmed(&u).is_empty(), "{:?}", confirmed(&u));
     }
 
     #[test]
