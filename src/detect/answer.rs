@@ -222,7 +222,6 @@ const LEAD_IN: &[&str] = &[
     "expires",
     "runs",
     "out",
-    "i",
     "was",
     "mobile",
     "phone",
@@ -230,8 +229,9 @@ const LEAD_IN: &[&str] = &[
     "account",
 ];
 
-/// Words that name the value a reply gives: with one of them in a stretch, "the" and "on"
-/// there are words of the lead-in ("the code is", "I was born on"), not misheard digits.
+/// Words that name the value a reply gives: with one of them in a stretch, "the", "on" and
+/// "I" there are words of the lead-in ("the code is", "I was born on"), not misheard digits
+/// or a spelling's first letter.
 const NAMES_THE_VALUE: &[&str] = &[
     "code", "expiry", "expires", "runs", "born", "birth", "number", "postcode", "email", "address",
     "name", "card", "sort", "account", "mobile", "phone", "date",
@@ -286,7 +286,10 @@ fn all_lead_in(words: &[String]) -> bool {
             continue;
         }
         let w = words[i].as_str();
-        if !LEAD_IN.contains(&w) || (SOUNDS_LIKE_A_DIGIT.contains(&w) && !named) {
+        // "I" leads in only beside a word naming the value ("I was born on"): alone it may be
+        // the first letter of a spelled name or e-mail ("i dot smith").
+        let lead_in = LEAD_IN.contains(&w) || (named && w == "i");
+        if !lead_in || (SOUNDS_LIKE_A_DIGIT.contains(&w) && !named) {
             return false;
         }
         i += 1;
@@ -886,6 +889,18 @@ mod tests {
         let voiced = [v(0, 0, 1_900), v(0, 2_100, 3_400), v(0, 4_300, 6_000)];
         // From its first word: a postcode is said in words, and planning pads and snaps it.
         assert_eq!(answers(&u, &voiced), [(Kind::Postcode, 0, 2_200, 3_400)]);
+    }
+
+    #[test]
+    fn i_leads_in_only_beside_a_word_naming_the_value() {
+        let lead = |t: &str| {
+            let w: Vec<String> = t.split(' ').map(String::from).collect();
+            super::all_lead_in(&w)
+        };
+        assert!(lead("i was born on"));
+        // The nearest non-example: "i" alone may be a spelling's first letter ("i dot smith").
+        assert!(!lead("i"));
+        assert!(!lead("i dot"));
     }
 
     #[test]

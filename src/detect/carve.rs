@@ -13,7 +13,7 @@
 
 use super::confirm::{only_checking_question, only_read_back_cue};
 use super::normalise::{clean, is_correction};
-use super::scene::Scene;
+use super::scene::{ChannelScene, Scene};
 use crate::types::Finding;
 use crate::units::Ms;
 
@@ -35,19 +35,15 @@ fn corrects(w: &str) -> bool {
     is_correction(w) || TAKES_BACK.contains(&w)
 }
 
-/// What a voiced stretch of channel `c` says: nothing Whisper wrote, a correction phrase's
-/// words only (how many, and whether one is a correction word), or anything else.
+/// What a voiced stretch says (its cleaned words): nothing Whisper wrote, a correction
+/// phrase's words only (how many, and whether one is a correction word), or anything else.
 enum Said {
     Nothing,
     Correction { words: usize, corrects: bool },
     Other,
 }
 
-fn said(scene: &Scene, c: u16, a: Ms, b: Ms) -> Said {
-    let Some(ch) = scene.channel(c) else {
-        return Said::Other;
-    };
-    let words: Vec<String> = ch.said(a, b).map(|w| clean(&w.text)).collect();
+fn said(words: &[String]) -> Said {
     if words.is_empty() {
         Said::Nothing
     } else if words
@@ -63,28 +59,25 @@ fn said(scene: &Scene, c: u16, a: Ms, b: Ms) -> Said {
     }
 }
 
-/// Which of `regions` say a correction phrase: runs of stretches that say only its words
-/// (a stretch Whisper wrote nothing for counts only between two that did: at the edge it may
-/// be a group Whisper dropped), two words or more in all, one of them a correction word.
+/// What each of `regions` is to a finding (`Cut`). A correction phrase is a run of stretches
+/// that say only its words (a stretch Whisper wrote nothing for counts only between two that
+/// did: at the edge it may be a group Whisper dropped), two words or more in all, one of them
+/// a correction word.
 /// Whisper splits "Wait, | sorry. | That's wrong." over several short stretches.
-fn corrections(scene: &Scene, c: u16, regions: &[(Ms, Ms)]) -> Vec<Cut> {
-    let said: Vec<Said> = regions.iter().map(|r| said(scene, c, r.0, r.1)).collect();
+fn marks(ch: &ChannelScene, regions: &[(Ms, Ms)]) -> Vec<Cut> {
+    let words: Vec<Vec<String>> = regions
+        .iter()
+        .map(|r| ch.said(r.0, r.1).map(|w| clean(&w.text)).collect())
+        .collect();
+    let said: Vec<Said> = words.iter().map(|w| said(w)).collect();
     // A checking question in a stretch of its own ("Have I got that right?"): the customer is
     // asked to confirm what came before, and the question gives nothing.
-    let mut cut: Vec<Cut> = regions
+    let mut cut: Vec<Cut> = words
         .iter()
-        .map(|r| {
-            let check = scene.channel(c).is_some_and(|ch| {
-                let words: Vec<String> = ch.said(r.0, r.1).map(|w| clean(&w.text)).collect();
-                only_checking_question(&words)
-            });
-            let cue = scene.channel(c).is_some_and(|ch| {
-                let words: Vec<String> = ch.said(r.0, r.1).map(|w| clean(&w.text)).collect();
-                only_read_back_cue(&words)
-            });
-            if check {
+        .map(|w| {
+            if only_checking_question(w) {
                 Cut::Check
-            } else if cue {
+            } else if only_read_back_cue(w) {
                 Cut::Cue
             } else {
                 Cut::Keep
@@ -150,7 +143,7 @@ pub(crate) fn carve(scene: &Scene, findings: &mut Vec<Finding>) {
         .iter()
         .map(|ch| {
             let regions = scene.regions(ch.channel);
-            let cut = corrections(scene, ch.channel, &regions);
+            let cut = marks(ch, &regions);
             (ch.channel, regions.into_iter().zip(cut).collect())
         })
         .collect();
