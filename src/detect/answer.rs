@@ -14,7 +14,8 @@
 use super::context::{is_acknowledgement, is_thanks, Window};
 use super::normalise::clean;
 use super::scene::{
-    is_digit_like, is_number_word, is_weak_digit, ChannelScene, Scene, CARD_DETAIL_WORDS,
+    is_digit_like, is_number_word, is_weak_digit, says_a_number, ChannelScene, Scene,
+    CARD_DETAIL_WORDS,
 };
 use super::{Basis, Candidate, Detector};
 use crate::types::{Finding, Kind, Role, Word};
@@ -346,10 +347,7 @@ pub(crate) fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
         if text.ends_with('?') && !is_digit_like(text) {
             let sentence = &words[from..=k];
             // Homophones ("the", "for", "to") do not count: a question is full of them.
-            let digits = sentence
-                .iter()
-                .filter(|w| is_digit_like(&w.text) && !is_weak_digit(&w.text))
-                .count();
+            let digits = sentence.iter().filter(|w| says_a_number(&w.text)).count();
             if sentence.len() >= 3 && digits <= 1 {
                 return true;
             }
@@ -361,9 +359,9 @@ pub(crate) fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
     false
 }
 
-/// Words, none of them a digit, that a group Whisper garbled turns into at most (as in
-/// `widen`): a stretch with more is a sentence, not a reading.
-const GARBLED_WORDS: usize = 5;
+/// The most words, none of them a digit, that a group Whisper garbled turns into ("the can
+/// be brief" for "four five three nine"): a stretch with more is a sentence, not a reading.
+pub(crate) const GARBLED_WORDS: usize = 5;
 
 /// The start of an utterance [s, e) moved past its leading voiced stretches that are a
 /// question rather than digits: a question Whisper heard as words ("...the expiry, month and
@@ -378,10 +376,7 @@ pub(crate) fn past_questions(ch: &ChannelScene, regions: &[(Ms, Ms)], s: Ms, e: 
     for pair in inside.windows(2) {
         let (a, b) = *pair[0];
         let words: Vec<&str> = ch.said(a, b).map(|w| w.text.as_str()).collect();
-        let strong = words
-            .iter()
-            .filter(|w| is_digit_like(w) && !is_weak_digit(w))
-            .count();
+        let strong = words.iter().filter(|w| says_a_number(w)).count();
         let names_detail = words
             .iter()
             .any(|w| CARD_DETAIL_WORDS.contains(&clean(w).as_str()))
@@ -752,18 +747,9 @@ fn opens_agent_line(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::testutil::found_with;
+    use crate::detect::testutil::{found_with, voiced as v};
     use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
-    use crate::units::Ms;
-
-    fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced {
-            channel,
-            start: Ms(s),
-            end: Ms(e),
-        }
-    }
 
     /// (start, end) of every finding of `kind`, whichever detector made it.
     fn spans_of(kind: Kind, utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(u64, u64)> {

@@ -5,7 +5,7 @@
 
 use super::normalise::clean;
 use super::pan::{issuer, luhn_span};
-use super::scene::{is_number_word, is_weak_digit, Scene, Value, CARD_DETAIL_WORDS};
+use super::scene::{says_a_number, Scene, Value, CARD_DETAIL_WORDS};
 use super::{value_finding, Basis, Candidate, Detector};
 use crate::types::{Kind, Role};
 
@@ -119,7 +119,7 @@ fn next_card_detail(scene: &Scene, v: &Value) -> Option<Kind> {
     let asked: Vec<String> = ch.words[first.saturating_sub(DETAIL_QUESTION_WORDS)..first]
         .iter()
         .rev()
-        .take_while(|w| !says_a_digit(&w.text))
+        .take_while(|w| !says_a_number(&w.text))
         .map(|w| clean(&w.text))
         .collect();
     if !asked
@@ -140,12 +140,6 @@ fn next_card_detail(scene: &Scene, v: &Value) -> Option<Kind> {
             Kind::CardNumber
         },
     )
-}
-
-/// A numeral or a number word, not a homophone ("then", "for"): where a question's words
-/// end and a number begins.
-fn says_a_digit(text: &str) -> bool {
-    text.chars().any(|c| c.is_ascii_digit()) || (is_number_word(text) && !is_weak_digit(text))
 }
 
 #[cfg(test)]

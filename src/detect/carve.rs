@@ -192,12 +192,9 @@ mod tests {
     use crate::types::{Kind, Voiced};
     use crate::units::Ms;
 
+    /// Voice activity on channel 0.
     fn v(s: u64, e: u64) -> Voiced {
-        Voiced {
-            channel: 0,
-            start: Ms(s),
-            end: Ms(e),
-        }
+        crate::detect::testutil::voiced(0, s, e)
     }
 
     fn cards(u: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Ms, Ms)> {

@@ -6,7 +6,7 @@
 //! `MAX_MS`, muted as the kind of the value found just before.
 
 use super::normalise::clean;
-use super::scene::{is_number_word, is_weak_digit, Scene};
+use super::scene::{says_a_number, Scene};
 use crate::types::{Finding, Kind, Role};
 use crate::units::Ms;
 
@@ -89,6 +89,12 @@ pub(crate) fn checking_question_start(words: &[crate::types::Word], k: usize) ->
     if !w.text.trim_end().ends_with('?') || !ENDS[..2].contains(&clean(&w.text).as_str()) {
         return None;
     }
+    Some(question_opening(words, k))
+}
+
+/// Where a checking question ending at `words[k]` opens: back over at most `QUESTION_REACH`
+/// question words ("have I got that" before "right").
+fn question_opening(words: &[crate::types::Word], k: usize) -> usize {
     let mut first = k;
     while first > 0
         && k - first < QUESTION_REACH
@@ -96,7 +102,7 @@ pub(crate) fn checking_question_start(words: &[crate::types::Word], k: usize) ->
     {
         first -= 1;
     }
-    Some(first)
+    first
 }
 
 /// A value is confirmed back only soon after it was given.
@@ -131,21 +137,10 @@ fn checking_tag_start(words: &[crate::types::Word], k: usize) -> Option<usize> {
     if k > 0 && words[k - 1].text.trim_end().ends_with(',') {
         return Some(k);
     }
-    let mut first = k;
-    while first > 0
-        && k - first < QUESTION_REACH
-        && QUESTION_WORDS.contains(&clean(&words[first - 1].text).as_str())
-    {
-        first -= 1;
-    }
+    let first = question_opening(words, k);
     ["is", "have", "did", "am"]
         .contains(&clean(&words[first].text).as_str())
         .then_some(first)
-}
-
-/// A word that says a number outright, not only a homophone of a digit ("for", "to").
-fn says_a_number(text: &str) -> bool {
-    text.chars().any(|c| c.is_ascii_digit()) || (is_number_word(text) && !is_weak_digit(text))
 }
 
 fn checked_read_backs(scene: &Scene, findings: &[Finding]) -> Vec<Finding> {

@@ -369,6 +369,15 @@ pub(crate) mod testutil {
         CallTranscript { channels }
     }
 
+    /// Voice activity on `channel` from `s` to `e` ms.
+    pub fn voiced(channel: u16, s: u64, e: u64) -> Voiced {
+        Voiced {
+            channel,
+            start: Ms(s),
+            end: Ms(e),
+        }
+    }
+
     pub fn found_with(
         utterances: &[(u16, &str, u64)],
         voiced: &[Voiced],

@@ -253,18 +253,9 @@ fn only_assent(scene: &Scene, c: u16, s: Ms, e: Ms) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::testutil::found_with;
+    use crate::detect::testutil::{found_with, voiced as v};
     use crate::detect::DetectConfig;
-    use crate::types::{Kind, Voiced};
-    use crate::units::Ms;
-
-    fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced {
-            channel,
-            start: Ms(s),
-            end: Ms(e),
-        }
-    }
+    use crate::types::Kind;
 
     #[test]
     fn a_garbled_reply_after_the_card_number_is_muted_as_card_data() {

@@ -167,18 +167,9 @@ impl Detector for DigitReply {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::testutil::found_with;
+    use crate::detect::testutil::{found_with, voiced as v};
     use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
-    use crate::units::Ms;
-
-    fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced {
-            channel,
-            start: Ms(s),
-            end: Ms(e),
-        }
-    }
 
     /// (start, end) of the replies this detector muted.
     fn replies(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(u64, u64)> {

@@ -533,6 +533,12 @@ pub(crate) fn is_digit_like(text: &str) -> bool {
     is_number_word(text) || text.chars().any(|c| c.is_ascii_digit())
 }
 
+/// A numeral or a number word, not only a homophone of a digit ("then", "for", "to"): where a
+/// question's words end and a number begins.
+pub(crate) fn says_a_number(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit()) || (is_number_word(text) && !is_weak_digit(text))
+}
+
 /// Whether a word is only a homophone of a digit ("for", "to", "then"): a digit beside real
 /// ones, an ordinary word anywhere else.
 pub(crate) fn is_weak_digit(text: &str) -> bool {

@@ -218,18 +218,9 @@ fn utterances(scene: &Scene, channel: u16) -> Vec<(Ms, Ms)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::testutil::found_with;
+    use crate::detect::testutil::{found_with, voiced as v};
     use crate::detect::DetectConfig;
     use crate::types::{Kind, Voiced};
-    use crate::units::Ms;
-
-    fn v(channel: u16, s: u64, e: u64) -> Voiced {
-        Voiced {
-            channel,
-            start: Ms(s),
-            end: Ms(e),
-        }
-    }
 
     fn numeric(utterances: &[(u16, &str, u64)], voiced: &[Voiced]) -> Vec<(Kind, u64, u64)> {
         found_with(utterances, voiced, &DetectConfig::default())

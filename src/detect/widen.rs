@@ -9,7 +9,9 @@
 //! sentence Whisper heard whole, or after as many plain words as a garbled group can be: in
 //! a mono call those are the question before the value and the next line after it.
 
-use super::answer::{asks_question, lead_in_end, only_lead_in, only_tail, plain_words};
+use super::answer::{
+    asks_question, lead_in_end, only_lead_in, only_tail, plain_words, GARBLED_WORDS,
+};
 use super::confirm::{checking_question_start, QUESTION_REACH};
 use super::context::is_thanks;
 use super::normalise::is_correction;
@@ -169,10 +171,6 @@ pub(crate) fn widen(scene: &Scene, findings: &mut [Finding]) {
         f.end = at.min(garbled.map_or(Ms(u64::MAX), |ch| garbled_ceiling(ch, said_to)));
     }
 }
-
-/// The most words, none of them a digit, that a group Whisper garbled turns into ("the can
-/// be brief" for "four five three nine").
-const GARBLED_WORDS: usize = 5;
 
 /// Whether a word ends a sentence Whisper heard as words ("...make a payment."): a digit
 /// with a full stop after it ("8.") is still a reading.
