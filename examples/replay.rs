@@ -8,7 +8,11 @@
 //! ms, call, channel, the truth's speaker and words, the rules whose findings reach it), to be
 //! sorted and counted by class.
 //!
-//! cargo run --release --example replay -- CAPTURE.jsonl TRUTH.json [--policy P] [--why|--speech]
+//! With `--call NAME`, every finding in the calls whose name contains NAME (kind, channel,
+//! times, detector and rule), to see which rule took or missed a value.
+//!
+//! cargo run --release --example replay -- CAPTURE.jsonl TRUTH.json [--policy P]
+//!     [--why|--speech|--call NAME]
 use callredact::detect::eval;
 use callredact::policy::Policy;
 use std::path::Path;
@@ -23,6 +27,26 @@ fn main() {
     let cases = eval::load(Path::new(&args[0])).unwrap_or_else(|e| panic!("{e}"));
     let truth: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&args[1]).expect("truth")).expect("json");
+    if let Some(i) = flag("--call") {
+        for case in cases
+            .iter()
+            .filter(|c| c.name.contains(args[i + 1].as_str()))
+        {
+            println!("{}", case.name);
+            for f in case.detect(&policy.detect, &policy) {
+                println!(
+                    "  {:?} ch{} {}-{} {}/{}",
+                    f.kind,
+                    f.channel.unwrap_or(0),
+                    f.start.0,
+                    f.end.0,
+                    f.detector,
+                    f.rule
+                );
+            }
+        }
+        return;
+    }
     let s = callredact::score::score(&cases, &truth, &policy, false);
     println!("{}\n\n{}", s.table(), s.rule_table());
     println!("missed:\n{}", s.missed.join("\n"));

@@ -319,6 +319,8 @@ pub struct Trigger {
     /// When the trigger's last word started: Whisper's end times at an utterance's edge run
     /// late into the pause (and the reply), its start times less so.
     pub last_start: Ms,
+    /// The trigger's sentence ends in a question mark: it asks for the value.
+    pub asks: bool,
 }
 
 /// A stretch of the call in which values of `kind` are expected.
@@ -555,8 +557,15 @@ pub fn windows(triggers: &[Trigger], cfg: &DetectConfig, channels: &[u16]) -> Ve
             .filter(|w| t.start <= w.close)
         {
             last.close = last.close.max(close);
-            last.trigger_end = last.trigger_end.max(t.end);
-            last.asked_at = last.asked_at.max(t.last_start);
+            // The question asked again, or still being asked ("the card number? The long
+            // number on the front."), moves where the reply is looked for, as does the
+            // customer naming the value they are about to give ("Long number: 4539 ...").
+            // The agent naming the kind later in a statement (reading the e-mail back) does
+            // not, or the reply given before it would be lost.
+            if t.asks || t.role != Role::Agent || t.start <= last.trigger_end + Ms(cfg.stack_ms) {
+                last.trigger_end = last.trigger_end.max(t.end);
+                last.asked_at = last.asked_at.max(t.last_start);
+            }
             for c in answering {
                 if !last.answering.contains(&c) {
                     last.answering.push(c);
@@ -787,6 +796,7 @@ mod tests {
             start: Ms(start),
             end: Ms(start + 1000),
             last_start: Ms(start + 600),
+            asks: true,
         }
     }
 
@@ -854,6 +864,34 @@ mod tests {
         );
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].answering, [1]);
+    }
+
+    #[test]
+    fn the_agent_naming_the_kind_after_the_reply_keeps_the_reply() {
+        // "And your email address?" ... the reply ... "Just to confirm, the email is ...":
+        // the read-back's mention does not move where the reply is looked for.
+        let cfg = DetectConfig::default();
+        let read_back = Trigger {
+            asks: false,
+            ..trig(Kind::Email, 0, 12_000)
+        };
+        let w = windows(&[trig(Kind::Email, 0, 0), read_back], &cfg, &[0, 1]);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].asked_at, Ms(600));
+        // The nearest non-examples: the question asked again, and the customer naming what
+        // they are about to give ("Long number: 4539 ..."), each move it.
+        let w = windows(
+            &[trig(Kind::Email, 0, 0), trig(Kind::Email, 0, 12_000)],
+            &cfg,
+            &[0, 1],
+        );
+        assert_eq!(w[0].asked_at, Ms(12_600));
+        let own = Trigger {
+            asks: false,
+            ..trig(Kind::Email, 1, 12_000)
+        };
+        let w = windows(&[trig(Kind::Email, 0, 0), own], &cfg, &[0, 1]);
+        assert_eq!(w[0].asked_at, Ms(12_600));
     }
 
     #[test]

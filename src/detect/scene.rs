@@ -116,6 +116,7 @@ impl<'a> Scene<'a> {
                     start: ch.words[first].start,
                     end: ch.words[last].end.max(ch.words[first].start),
                     last_start: ch.words[last].start.max(ch.words[first].start),
+                    asks: ends_in_question(&ch.words, last),
                 });
             }
             masks.push(masked);
@@ -476,14 +477,18 @@ fn asks_for_a_change(words: &[Word], first: usize, last: usize) -> bool {
     let before = words[first.saturating_sub(4)..first]
         .iter()
         .any(|w| CHANGE.contains(&clean(&w.text).as_str()));
-    // The sentence the trigger is in, to its end: a question asks for the value.
-    let question = words[last..]
+    before && !ends_in_question(words, last)
+}
+
+/// Whether the sentence holding word `last` ends, within eight words, in a question mark: the
+/// speaker asks for something there rather than saying something about it.
+pub(crate) fn ends_in_question(words: &[Word], last: usize) -> bool {
+    words[last..]
         .iter()
         .take(8)
         .map(|w| w.text.trim_end())
         .find(|t| t.ends_with(['.', '?', '!']))
-        .is_some_and(|t| t.ends_with('?'));
-    before && !question
+        .is_some_and(|t| t.ends_with('?'))
 }
 
 /// Whether a customer's trigger at words `first..=last` gives the value: "my" (or "our")
