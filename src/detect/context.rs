@@ -272,6 +272,18 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "live at",
             "registered address",
             "new address",
+            "postal address",
+            "street address",
+            "house name",
+            "which street",
+            "what street",
+            // Asking where someone lives asks for the address.
+            "where do you live",
+            "where you live",
+            "where are you living",
+            "where do you stay",
+            "whereabouts do you live",
+            "where are you based",
         ],
     ),
 ];
@@ -712,6 +724,21 @@ mod tests {
             found("Can I take the long number on the front, please?"),
             [(Kind::CardNumber, 4, 8)]
         );
+    }
+
+    #[test]
+    fn asking_where_someone_lives_asks_for_the_address() {
+        assert_eq!(
+            found("And whereabouts do you live?"),
+            [(Kind::Address, 1, 4)]
+        );
+        assert_eq!(
+            found("Can you tell me where you live"),
+            [(Kind::Address, 4, 6)]
+        );
+        // Nearest non-examples: living somewhere said, not asked for; a place, not a home.
+        assert!(found("I live in Leeds now").is_empty());
+        assert!(found("where do you want it delivered").is_empty());
     }
 
     #[test]
