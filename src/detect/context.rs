@@ -462,6 +462,15 @@ fn near_miss(heard: &str, word: &str) -> bool {
     clipped || strsim::normalized_damerau_levenshtein(heard, word) >= 0.8
 }
 
+/// Whether `heard`, after "post", is the second half of "postcode" Whisper split off and
+/// misheard: a short word with the same hard first sound ("post good", "post called", "post,
+/// come", "post COVID"), not the post itself ("the post office", "by post", "post it").
+fn split_code(heard: &str) -> bool {
+    let h = for_matching(heard);
+    let first = h.split(' ').next().unwrap_or("");
+    first.starts_with(['c', 'g', 'k']) && (3..=6).contains(&first.len())
+}
+
 impl TriggerSet {
     pub fn new(cfg: &DetectConfig) -> TriggerSet {
         let mut exact = Vec::new();
@@ -512,6 +521,9 @@ impl TriggerSet {
                 let heard = for_matching(&w.text);
                 if let Some((k, _)) = self.words.iter().find(|(_, t)| near_miss(&heard, t)) {
                     hits.push((*k, i, i));
+                }
+                if heard == "post" && words.get(i + 1).is_some_and(|n| split_code(&n.text)) {
+                    hits.push((Some(Kind::Postcode), i, i + 1));
                 }
             }
         }
@@ -790,6 +802,20 @@ mod tests {
         assert_eq!(found("thanks and the postco"), [(Kind::Postcode, 3, 3)]);
         assert_eq!(found("and the expirey"), [(Kind::ExpiryDate, 2, 2)]);
         assert!(found("the post office").is_empty());
+    }
+
+    #[test]
+    fn postcode_split_in_two_and_misheard_is_a_postcode_trigger() {
+        assert_eq!(
+            found("what's the post good there?"),
+            [(Kind::Postcode, 2, 3)]
+        );
+        assert_eq!(found("and your post, come."), [(Kind::Postcode, 2, 3)]);
+        assert_eq!(found("the post COVID-19"), [(Kind::Postcode, 1, 2)]);
+        // Nearest non-examples: the post itself.
+        assert!(found("it went to the post office").is_empty());
+        assert!(found("I'll send it by post and it arrives").is_empty());
+        assert!(found("can you post it to me").is_empty());
     }
 
     #[test]
