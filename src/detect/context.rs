@@ -106,7 +106,11 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "free digit code",
             "three digit",
             "3 digit",
+            "three digits",
+            "3 digits",
             "on the back",
+            // Not "at the back": of the queue, the back door.
+            "from the back",
         ],
     ),
     (
@@ -128,6 +132,9 @@ pub const BUILTIN_TRIGGERS: &[(Kind, &[&str])] = &[
             "valid from",
             "does it run out",
             "expiry on it",
+            // What the expiry is made of, asked for when the word itself was lost.
+            "month and year",
+            "month and the year",
         ],
     ),
     (
@@ -519,6 +526,11 @@ impl TriggerSet {
         if near {
             for (i, w) in words.iter().enumerate() {
                 let heard = for_matching(&w.text);
+                // Whisper spells the sound "ex" as the letter: "X-Piry", "X-pirin".
+                let heard = match heard.strip_prefix('x') {
+                    Some(rest) if !rest.trim().is_empty() => format!("ex{}", rest.replace(' ', "")),
+                    _ => heard,
+                };
                 if let Some((k, _)) = self.words.iter().find(|(_, t)| near_miss(&heard, t)) {
                     hits.push((*k, i, i));
                 }
@@ -816,6 +828,34 @@ mod tests {
         assert!(found("it went to the post office").is_empty());
         assert!(found("I'll send it by post and it arrives").is_empty());
         assert!(found("can you post it to me").is_empty());
+    }
+
+    #[test]
+    fn expiry_spelled_with_the_letter_x_is_an_expiry_trigger() {
+        assert_eq!(found("And the X-Piry date?"), [(Kind::ExpiryDate, 2, 2)]);
+        assert_eq!(found("and the X-pirin, please"), [(Kind::ExpiryDate, 2, 2)]);
+        // Nearest non-examples: other words that start with the letter.
+        assert!(found("I had an X-ray done").is_empty());
+        assert!(found("it's on the Xbox account").is_empty());
+    }
+
+    #[test]
+    fn what_makes_up_a_card_detail_asks_for_it() {
+        assert_eq!(
+            found("Can I have the month and year on it?"),
+            [(Kind::ExpiryDate, 4, 6)]
+        );
+        assert_eq!(
+            found("And the 3 digits on the Mac."),
+            [(Kind::SecurityCode, 2, 3)]
+        );
+        assert_eq!(
+            found("the free ticket from the back"),
+            [(Kind::SecurityCode, 3, 5)]
+        );
+        // Nearest non-examples: a length of time, a place at the back.
+        assert!(found("it takes a month or a year").is_empty());
+        assert!(found("you're at the back of the line").is_empty());
     }
 
     #[test]
