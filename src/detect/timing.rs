@@ -39,13 +39,17 @@ pub(crate) fn clamp_word_ends<'a>(
             continue;
         }
         regions.sort();
-        for w in &mut ch.words {
+        let next_starts: Vec<Option<Ms>> = (0..ch.words.len())
+            .map(|i| ch.words.get(i + 1).map(|n| n.start))
+            .collect();
+        for (w, next) in ch.words.iter_mut().zip(next_starts) {
             if let Some((from, to)) = stretch_of(&regions, w.start) {
                 if w.start > to {
                     // Placed in the pause after the stretch it was said in: moved back into
                     // it, so that every rule that places words by their start agrees.
                     w.start = to.saturating_sub(Ms(MIN_WORD_MS)).max(from);
                 }
+                let to = whole_number_end(&regions, w, to, next);
                 // Voice activity's edges are measured, the alignment's are not: planning pads
                 // and snaps the cut end to the pause anyway.
                 w.end = w.end.min(to).max(w.start);
@@ -53,6 +57,34 @@ pub(crate) fn clamp_word_ends<'a>(
         }
     }
     Cow::Owned(out)
+}
+
+/// A pause this short between stretches is one between groups of a number being read.
+const GROUP_PAUSE_MS: u64 = 1_000;
+/// The longest one digit of a number takes to say, slowly.
+const DIGIT_MS: u64 = 700;
+
+/// Where a word may end that Whisper wrote as one whole number ("0113-496-0712", "QK-086241"):
+/// it was said group by group over several voiced stretches, so it ends with the last of them
+/// that is chained to its own by short pauses and starts before the next word's stretch, within
+/// the time its digits take to say. Any other word ends with its own stretch, `to`.
+fn whole_number_end(regions: &[(Ms, Ms)], w: &crate::types::Word, to: Ms, next: Option<Ms>) -> Ms {
+    let digits = w.text.chars().filter(char::is_ascii_digit).count() as u64;
+    if digits < 4 || w.end <= to {
+        return to;
+    }
+    let next_stretch = next
+        .and_then(|t| stretch_of(regions, t))
+        .map_or(Ms(u64::MAX), |r| r.0);
+    let limit = w.end.min(next_stretch).min(w.start + Ms(digits * DIGIT_MS));
+    let mut end = to;
+    for &(s, e) in regions.iter().filter(|r| r.0 >= to) {
+        if s.0 > end.0 + GROUP_PAUSE_MS || s >= limit {
+            break;
+        }
+        end = e.min(limit);
+    }
+    end
 }
 
 /// The voiced stretch a word starting at `t` belongs to: the one containing `t`;
@@ -169,6 +201,25 @@ mod tests {
             ends(&clamp_word_ends(&c, &[v(900, 2_000), v(9_000, 10_000)])),
             [9_800, 10_000]
         );
+    }
+
+    #[test]
+    fn a_number_written_as_one_word_ends_with_its_last_group() {
+        // "0113-496-0712," read in three groups, then "correct?" placed late after them.
+        let mut c = call(&[(22_090, 26_870), (26_870, 27_000)]);
+        c.channels[0].words[0].text = "0113-496-0712,".into();
+        let vad = [
+            v(21_600, 22_580),
+            v(23_240, 24_160),
+            v(24_820, 25_860),
+            v(26_120, 26_380),
+        ];
+        assert_eq!(ends(&clamp_word_ends(&c, &vad))[0], 25_860);
+        // Nearest non-examples: a word, and a short number, end with their own stretch.
+        for text in ["thanks", "25,"] {
+            c.channels[0].words[0].text = text.into();
+            assert_eq!(ends(&clamp_word_ends(&c, &vad))[0], 22_580);
+        }
     }
 
     #[test]
