@@ -155,7 +155,7 @@ fn test_readback_calls() {
             calls: 24,
             pan: 0.93,
             sensitive: 0.72,
-            over: 0.156,
+            over: 0.161,
             decoys: 0.14,
         },
     );

@@ -46,7 +46,7 @@ impl Detector for NumericUtterance {
                 MIN_DIGITS
             };
             let regions = scene.regions(ch.channel);
-            for (s, e) in utterances(scene, ch.channel) {
+            for (s, e) in utterances(scene, ch, &digits) {
                 // Words are placed by where they start; whisper's times run late, not early.
                 let inside: Vec<usize> = (0..ch.words.len())
                     .filter(|&i| ch.words[i].start >= s && ch.words[i].start < e)
@@ -197,23 +197,40 @@ pub(crate) fn word_digits(ch: &ChannelScene) -> Vec<usize> {
     d
 }
 
-/// The voiced stretches of `channel` joined into utterances: gaps under `JOIN_MS` with no
-/// other channel voiced in them. In mono a short pause may be a change of speaker, so each
-/// stretch stands alone (`widen` later reaches over the rest of a reading).
-fn utterances(scene: &Scene, channel: u16) -> Vec<(Ms, Ms)> {
+/// The voiced stretches of `ch` joined into utterances: gaps under `JOIN_MS` with no other
+/// channel voiced in them. In mono a short pause may be a change of speaker, so a stretch
+/// stands alone unless it and the one before both say only digits (`widen` later reaches over
+/// the rest of a reading).
+fn utterances(scene: &Scene, ch: &ChannelScene, digits: &[usize]) -> Vec<(Ms, Ms)> {
     let mono = scene.channels.len() == 1;
-    let mut out: Vec<(Ms, Ms)> = Vec::new();
-    for (s, e) in scene.regions(channel) {
+    // In mono the next speaker cannot be told apart, so stretches join only when both say
+    // digits and nothing else but "yes"-like words: a number read digit by digit, a breath
+    // between each ("Four, | six, | seven, three, | one, | one."). An amount ("it's 66.50")
+    // is not such a stretch, nor is the other side's "Okay." alone.
+    let only_digits = |s: Ms, e: Ms| {
+        let words: Vec<usize> = (0..ch.words.len())
+            .filter(|&i| ch.words[i].start >= s && ch.words[i].start < e)
+            .collect();
+        words.iter().any(|&i| digits[i] > 0)
+            && words.iter().all(|&i| {
+                let t = &ch.words[i].text;
+                (digits[i] > 0 && !is_amount(t)) || (digits[i] == 0 && is_acknowledgement(t))
+            })
+    };
+    let mut out: Vec<(Ms, Ms, bool)> = Vec::new();
+    for (s, e) in scene.regions(ch.channel) {
+        let digits_only = mono && only_digits(s, e);
         if let Some(last) = out.last_mut() {
-            let other = scene.others_voiced(channel, last.1, s);
-            if !mono && s.0 <= last.1 .0 + JOIN_MS && !other {
+            let close = s.0 <= last.1 .0 + JOIN_MS;
+            let other = scene.others_voiced(ch.channel, last.1, s);
+            if close && ((!mono && !other) || (digits_only && last.2)) {
                 last.1 = last.1.max(e);
                 continue;
             }
         }
-        out.push((s, e));
+        out.push((s, e, digits_only));
     }
-    out
+    out.into_iter().map(|(s, e, _)| (s, e)).collect()
 }
 
 #[cfg(test)]
@@ -228,6 +245,44 @@ mod tests {
             .filter(|f| f.detector == super::NAME)
             .map(|f| (f.kind, f.start.0, f.end.0))
             .collect()
+    }
+
+    #[test]
+    fn in_mono_a_number_read_digit_by_digit_is_one_utterance() {
+        // "Four, | six, | seven, three, | one, | one.": each breath says one or two digits.
+        let voiced = [
+            v(0, 0, 1_000),
+            v(0, 1_300, 1_600),
+            v(0, 2_000, 2_400),
+            v(0, 2_700, 3_500),
+            v(0, 3_900, 4_300),
+            v(0, 4_700, 5_000),
+        ];
+        let said = [
+            (0, "what's the code?", 0),
+            (0, "four,", 1_300),
+            (0, "six,", 2_000),
+            (0, "seven, three,", 2_700),
+            (0, "one,", 3_900),
+            (0, "one.", 4_700),
+        ];
+        assert_eq!(numeric(&said, &voiced), [(Kind::Number, 1_300, 5_000)]);
+        // The nearest non-examples: a short code, then an amount in the next breath, or the
+        // other side's "Okay," and more digits: they do not join, and none says four digits.
+        let said = [
+            (0, "what's the code?", 0),
+            (0, "one, three,", 1_300),
+            (0, "two.", 2_000),
+            (0, "it's 66.50.", 2_700),
+        ];
+        assert!(numeric(&said, &voiced[..4]).is_empty());
+        let said = [
+            (0, "what's the code?", 0),
+            (0, "one, three,", 1_300),
+            (0, "okay,", 2_000),
+            (0, "two one.", 2_700),
+        ];
+        assert!(numeric(&said, &voiced[..4]).is_empty());
     }
 
     #[test]
