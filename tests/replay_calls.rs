@@ -103,7 +103,7 @@ fn test_calls() {
             calls: 90,
             pan: 0.95,
             sensitive: 0.72,
-            over: 0.128,
+            over: 0.129,
             decoys: 0.10,
         },
     );
@@ -121,7 +121,7 @@ fn test_calls_base() {
             calls: 90,
             pan: 0.92,
             sensitive: 0.75,
-            over: 0.129,
+            over: 0.130,
             decoys: 0.11,
         },
     );

@@ -33,13 +33,18 @@ const WORDLESS_INTERJECTION_MS: u64 = 2_000;
 const MONO_PAUSE_MS: u64 = 1_200;
 
 /// The longest stretch a reply of each kind is taken to last in mono, where the next speaker
-/// cannot be told apart by channel: about what the slowest reading of the value takes.
+/// cannot be told apart by channel: about what the slowest reading of the value takes. A name
+/// is asked for with its spelling as often as not ("Ashworth, A S H W O R T H").
 fn mono_reply_max(kind: Kind) -> Ms {
     Ms(match kind {
         Kind::CardNumber => 16_000,
         Kind::Phone | Kind::NiNumber | Kind::AccountNumber | Kind::Address => 8_000,
         Kind::Email => 6_000,
-        Kind::SortCode | Kind::Postcode | Kind::DateOfBirth | Kind::ExpiryDate => 5_000,
+        Kind::SortCode
+        | Kind::Postcode
+        | Kind::DateOfBirth
+        | Kind::ExpiryDate
+        | Kind::PersonName => 5_000,
         _ => 3_000,
     })
 }
@@ -875,6 +880,36 @@ mod tests {
         let voiced = [v(0, 0, 1_900), v(0, 2_100, 3_400), v(0, 4_300, 6_000)];
         // From its first word: a postcode is said in words, and planning pads and snaps it.
         assert_eq!(answers(&u, &voiced), [(Kind::Postcode, 0, 2_200, 3_400)]);
+    }
+
+    #[test]
+    fn in_mono_a_name_spelled_out_is_all_reply() {
+        // "fiona ashworth, a s h w o r t h", garbled, in breaths over four and a half seconds.
+        let u = [
+            (0, "can I take your full name", 0),
+            (0, "fee on ash with a message", 2_200),
+            (0, "normal you are a", 4_200),
+            (0, "T-H", 6_200),
+            (0, "lovely and the postcode", 9_000),
+        ];
+        let voiced = [
+            v(0, 0, 1_900),
+            v(0, 2_100, 4_000),
+            v(0, 4_200, 5_800),
+            v(0, 6_200, 6_600),
+            v(0, 8_700, 10_000),
+        ];
+        assert_eq!(spans_of(Kind::PersonName, &u, &voiced), [(2_200, 6_600)]);
+        // The nearest non-example: the speech after the most a spelled name takes, with no
+        // pause to end it, is not the name.
+        let voiced = [
+            v(0, 0, 1_900),
+            v(0, 2_100, 4_000),
+            v(0, 4_200, 5_800),
+            v(0, 6_200, 8_500),
+        ];
+        let names = spans_of(Kind::PersonName, &u[..4], &voiced);
+        assert!(names.iter().all(|n| n.1 <= 7_100), "{names:?}");
     }
 
     #[test]
