@@ -15,6 +15,8 @@ pub const RULE_WRITTEN: &str = "email_written";
 
 /// The longest local part, in words, read back from "at".
 const MAX_LOCAL_WORDS: usize = 8;
+/// The longest local part, in words, when it is spelled letter by letter.
+const MAX_SPELLED_LOCAL: usize = 30;
 /// The most domain labels after "at" ("mail dot example dot co dot uk" is four).
 const MAX_LABELS: usize = 5;
 
@@ -105,18 +107,42 @@ fn pieces(words: &[&str], a: usize, first: &str) -> Vec<(Piece, usize)> {
                 if raw.trim_start().starts_with('.') && !w.starts_with('.') {
                     out.push((Piece::Dot { doubtful: false }, i));
                 }
-                if !push_pieces(&mut out, &w, i) {
-                    break;
+                // A label spelled letter by letter ("E X A M P L E dot C O M") is one label:
+                // a letter right after a spelled letter joins it.
+                let letter = w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
+                let spelled_before = i > a + 1 && spelled_letter(words[i - 1]);
+                match out.last_mut() {
+                    Some((Piece::Label(l), at)) if letter && spelled_before && *at + 1 == i => {
+                        l.push_str(&w);
+                        *at = i;
+                    }
+                    _ => {
+                        if !push_pieces(&mut out, &w, i) {
+                            break;
+                        }
+                    }
                 }
             }
         }
-        if ends_sentence(raw) && !raw.trim_end().ends_with("..") && w != "." && w != "dot" {
+        // A spelled letter's full stop ("E. X. A. M.") is how Whisper writes a spelling.
+        if ends_sentence(raw)
+            && !spelled_letter(raw)
+            && !raw.trim_end().ends_with("..")
+            && w != "."
+            && w != "dot"
+        {
             // A sentence end closes the address ("... dot com. Thanks").
             out.push((Piece::Label(String::new()), i));
             break;
         }
     }
     out
+}
+
+/// One letter said alone, as in a spelling ("E", "x.").
+fn spelled_letter(raw: &str) -> bool {
+    let w = clean(raw);
+    w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// Splits "gmail.com" into label, dot, label. Returns false for a word that cannot be part of
@@ -221,8 +247,11 @@ fn domain_after(words: &[&str], a: usize, first: &str) -> Option<Domain> {
 fn local_start(words: &[&str], a: usize) -> Option<usize> {
     let mut first = None;
     let mut k = a;
-    while k > 0 && a - k < MAX_LOCAL_WORDS {
+    // A spelled letter ("F O R S Y T H") is a piece of one word, not a word of its own.
+    let mut said = 0;
+    while k > 0 && said < MAX_LOCAL_WORDS && a - k < MAX_SPELLED_LOCAL {
         let raw = words[k - 1];
+        said += usize::from(!spelled_letter(raw));
         let w = clean(raw);
         let stop = is_stop(&w)
             || raw.trim_end().ends_with(['?', '!', ':'])
@@ -469,6 +498,20 @@ mod tests {
             ranges("it's accounts at smith builders dot co dot uk"),
             vec![(1, 8)]
         );
+    }
+
+    #[test]
+    fn a_domain_spelled_letter_by_letter_is_one_label_each() {
+        assert_eq!(
+            ranges("and it's F O R S Y T H dot V at E X A M P L E dot C O M okay"),
+            [(2, 22)]
+        );
+        assert_eq!(
+            ranges("it's j. doe at E. X. A. M. P. L. E. dot com"),
+            [(1, 12)]
+        );
+        // The nearest non-example: letters after "at" that spell no domain ("at A and B").
+        assert!(ranges("we're at A and E").is_empty());
     }
 
     #[test]
