@@ -4,8 +4,10 @@
 //! ("...5 7 6 5, have I got that right?"). The readings and the read-back are sensitive; a
 //! finding stretched over them (a card's reach, a reply muted by voice activity) muted the
 //! words around them too, a second or two of ordinary speech on every corrected or checked
-//! value. A voiced stretch inside a finding that says nothing but such a phrase is cut out of
-//! it: a correction anywhere (the finding becomes two), a cue only at the finding's start, a
+//! value. So is the next question, in mono ("...1963. | Can you tell me the house number and
+//! street? | It's 64..."). A voiced stretch inside a finding that says nothing but such a
+//! phrase is cut out of it: a correction or a question anywhere (the finding becomes two), a
+//! cue only at the finding's start, a
 //! check only at its end (between two groups of one reading it is the agent saying "right"
 //! while the customer reads on). Only whole stretches, and only ones whose every word belongs
 //! to such a phrase, so a garbled group (odd words, digits, "the", "for") is never taken for
@@ -13,7 +15,7 @@
 
 use super::confirm::{only_checking_question, only_read_back_cue};
 use super::normalise::{clean, is_correction};
-use super::scene::{ChannelScene, Scene};
+use super::scene::{says_a_number, ChannelScene, Scene};
 use crate::types::Finding;
 use crate::units::Ms;
 
@@ -74,11 +76,14 @@ fn marks(ch: &ChannelScene, regions: &[(Ms, Ms)]) -> Vec<Cut> {
     // asked to confirm what came before, and the question gives nothing.
     let mut cut: Vec<Cut> = words
         .iter()
-        .map(|w| {
+        .zip(regions)
+        .map(|(w, r)| {
             if only_checking_question(w) {
                 Cut::Check
             } else if only_read_back_cue(w) {
                 Cut::Cue
+            } else if asks_for_a_value(ch, *r) {
+                Cut::Question
             } else {
                 Cut::Keep
             }
@@ -131,6 +136,28 @@ enum Cut {
     Check,
     /// A read-back cue ("Just to confirm,"): cut only at the finding's start.
     Cue,
+    /// The next question ("And the end date on the card?"): cut out wherever it falls.
+    Question,
+}
+
+/// Whether the voiced stretch `r` is a question asking for a value and nothing else: it holds
+/// a trigger phrase, ends in a question mark, and says no number outside the trigger's own
+/// words ("the 3 digits on the back?"). In mono the agent's next question follows the reply
+/// with hardly a pause, and a reply muted by voice activity, or a card's reach, ran over it.
+/// A reply said in the same breath ("the expiry? oh four twenty seven") does not end the
+/// stretch in a question mark, and keeps it.
+fn asks_for_a_value(ch: &ChannelScene, r: (Ms, Ms)) -> bool {
+    let inside: Vec<usize> = (0..ch.words.len())
+        .filter(|&i| ch.words[i].start >= r.0 && ch.words[i].start < r.1)
+        .collect();
+    let Some(&last) = inside.last() else {
+        return false;
+    };
+    inside.iter().any(|&i| ch.masked[i])
+        && ch.words[last].text.trim_end().ends_with('?')
+        && inside
+            .iter()
+            .all(|&i| ch.masked[i] || !says_a_number(&ch.words[i].text))
 }
 
 /// A voiced stretch, and what it says.
@@ -161,7 +188,7 @@ pub(crate) fn carve(scene: &Scene, findings: &mut Vec<Finding>) {
         let cut: Vec<bool> = (0..inside.len())
             .map(|k| match inside[k].1 {
                 Cut::Keep => false,
-                Cut::Correction => true,
+                Cut::Correction | Cut::Question => true,
                 Cut::Check => inside[k + 1..].iter().all(|x| x.1 != Cut::Keep),
                 Cut::Cue => inside[..k].iter().all(|x| x.1 != Cut::Keep),
             })
@@ -291,6 +318,30 @@ mod tests {
         }];
         super::carve(&scene, &mut f);
         f.iter().map(|f| (f.start, f.end)).collect()
+    }
+
+    #[test]
+    fn the_next_question_in_its_own_breath_stays_audible() {
+        // Mono: a date of birth, the agent's next question, the address, under one finding.
+        let u = [
+            (0, "on august 8, 1963.", 0),
+            (0, "can you tell me the house number and street?", 2_000),
+            (0, "it's 64 high street", 6_000),
+        ];
+        let voiced = [v(0, 1_800), v(1_950, 5_600), v(5_900, 7_500)];
+        assert_eq!(
+            carved(&u, &voiced, 0, 7_500),
+            [(Ms(0), Ms(1_800)), (Ms(5_900), Ms(7_500))]
+        );
+        // The nearest non-examples: the reply in the question's breath, and a question
+        // that says a number outside its trigger ("the 3rd?"), stay muted.
+        for q in [
+            "the house number and street? sixty for",
+            "and the house number, the 3rd?",
+        ] {
+            let u = [(0, "on august 8, 1963.", 0), (0, q, 2_000)];
+            assert_eq!(carved(&u, &voiced[..2], 0, 5_600), [(Ms(0), Ms(5_600))]);
+        }
     }
 
     #[test]
