@@ -230,6 +230,29 @@ mod regressions {
     }
 
     #[test]
+    fn an_m4a_whose_sample_table_claims_4g_entries_is_refused_unread() {
+        // symphonia 0.5.5 reserves entry_count x 12 bytes for `stsc` before reading it: this
+        // asked for 64 GiB and aborted the process, the whole batch with it (found by the
+        // seeded run above on a machine that does not overcommit memory).
+        let d = tempfile::tempdir().unwrap();
+        let m4a = seeds(d.path())
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "m4a"))
+            .expect("an m4a seed");
+        let mut bytes = std::fs::read(&m4a).unwrap();
+        let at = bytes
+            .windows(4)
+            .position(|w| w == b"stsc")
+            .expect("an stsc box");
+        // After the type: version and flags (4 bytes), then the entry count.
+        bytes[at + 8..at + 12].copy_from_slice(&u32::MAX.to_be_bytes());
+        let p = d.path().join("z.m4a");
+        std::fs::write(&p, bytes).unwrap();
+        let e = exercise(&p).unwrap_err();
+        assert!(e.contains("'stsc' claims 4294967295 entries"), "{e}");
+    }
+
+    #[test]
     fn an_adpcm_wav_with_zero_channels_and_frames_is_refused() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("z.wav");

@@ -192,6 +192,12 @@ impl Stream {
             check_flac_header(&head, limits)
                 .map_err(|cause| DecodeError::Corrupt { path: p(), cause })?;
         }
+        if super::mp4::is_mp4(&head) {
+            let len = source.seek(SeekFrom::End(0)).map_err(io)?;
+            super::mp4::check_boxes(&mut source, len)
+                .map_err(|cause| DecodeError::Corrupt { path: p(), cause })?;
+            source.seek(SeekFrom::Start(0)).map_err(io)?;
+        }
         let mss = MediaSourceStream::new(source, Default::default());
         let mut hint = Hint::new();
         if let Some(ext) = ext {

@@ -4,6 +4,7 @@
 pub mod decode;
 pub mod encode;
 pub mod limits;
+pub mod mp4;
 pub mod recording;
 pub mod redact;
 pub mod resample;
