@@ -8,13 +8,15 @@
 //!
 //! These are regression floors, not the targets: issue 14's targets (card numbers 1.0, every
 //! kind 0.95, over-muting 0.05, decoys 0.10) are not met on this corpus yet. Measured on
-//! 2026-12-04 (tiny.en captured with whisper.cpp's llamafile kernels on): dev PAN 0.980,
-//! sensitive 0.783, over-muting 0.0792, decoys 0.049; test PAN 0.952, sensitive 0.726,
-//! over-muting 0.1253, decoys 0.088; dev_readback PAN 0.957, sensitive 0.833, over-muting
-//! 0.1151, decoys 0.035; test_readback PAN 0.933, sensitive 0.729, over-muting 0.1535, decoys
-//! 0.138; base on test (captured before the kernels changed) PAN 0.929, sensitive 0.761,
-//! over-muting 0.1253, decoys 0.101. Test lost one span to the rules of that day (test_020's
-//! expiry, muted before only by a card's reach running past the agent's "Got it").
+//! 2026-12-04 (tiny.en captured with whisper.cpp's llamafile kernels on), after that day's
+//! second session: dev PAN 0.980, sensitive 0.826, over-muting 0.0795, decoys 0.049; test PAN
+//! 0.952, sensitive 0.755, over-muting 0.1284, decoys 0.088; dev_readback PAN 0.957,
+//! sensitive 0.842, over-muting 0.1143, decoys 0.035; test_readback PAN 0.933, sensitive
+//! 0.737, over-muting 0.1608, decoys 0.138; base on test (captured before the kernels
+//! changed) PAN 0.929, sensitive 0.786, over-muting 0.1293, decoys 0.095. The over-muting
+//! floors of test, base and test_readback were raised that day (0.126 -> 0.129, 0.126 ->
+//! 0.130, 0.154 -> 0.161) with recall gained for each step (README, "On the generated
+//! corpus").
 
 use callredact::detect::eval;
 use callredact::policy::Policy;
@@ -88,7 +90,7 @@ fn dev_calls() {
         Floors {
             calls: 110,
             pan: 0.97,
-            sensitive: 0.77,
+            sensitive: 0.82,
             over: 0.080,
             decoys: 0.05,
         },
@@ -102,7 +104,7 @@ fn test_calls() {
         Floors {
             calls: 90,
             pan: 0.95,
-            sensitive: 0.72,
+            sensitive: 0.75,
             over: 0.129,
             decoys: 0.10,
         },
@@ -120,9 +122,9 @@ fn test_calls_base() {
         Floors {
             calls: 90,
             pan: 0.92,
-            sensitive: 0.75,
+            sensitive: 0.78,
             over: 0.130,
-            decoys: 0.11,
+            decoys: 0.10,
         },
     );
 }
@@ -139,8 +141,8 @@ fn dev_readback_calls() {
         Floors {
             calls: 24,
             pan: 0.95,
-            sensitive: 0.83,
-            over: 0.117,
+            sensitive: 0.84,
+            over: 0.115,
             decoys: 0.04,
         },
     );
@@ -154,7 +156,7 @@ fn test_readback_calls() {
         Floors {
             calls: 24,
             pan: 0.93,
-            sensitive: 0.72,
+            sensitive: 0.73,
             over: 0.161,
             decoys: 0.14,
         },
