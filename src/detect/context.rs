@@ -473,9 +473,17 @@ fn near_miss(heard: &str, word: &str) -> bool {
 /// misheard: a short word with the same hard first sound ("post good", "post called", "post,
 /// come", "post COVID"), not the post itself ("the post office", "by post", "post it").
 fn split_code(heard: &str) -> bool {
+    // What follows the post itself as often: "the post came", "my post got lost", "a post
+    // card", "the post costs".
+    const ABOUT_THE_POST: &[&str] = &[
+        "came", "comes", "come", "got", "gets", "goes", "gone", "going", "can", "could", "card",
+        "cards", "cost", "costs", "go",
+    ];
     let h = for_matching(heard);
     let first = h.split(' ').next().unwrap_or("");
-    first.starts_with(['c', 'g', 'k']) && (3..=6).contains(&first.len())
+    first.starts_with(['c', 'g', 'k'])
+        && (3..=6).contains(&first.len())
+        && !ABOUT_THE_POST.contains(&first)
 }
 
 impl TriggerSet {
@@ -822,12 +830,14 @@ mod tests {
             found("what's the post good there?"),
             [(Kind::Postcode, 2, 3)]
         );
-        assert_eq!(found("and your post, come."), [(Kind::Postcode, 2, 3)]);
+        assert_eq!(found("and your post, called."), [(Kind::Postcode, 2, 3)]);
         assert_eq!(found("the post COVID-19"), [(Kind::Postcode, 1, 2)]);
         // Nearest non-examples: the post itself.
         assert!(found("it went to the post office").is_empty());
         assert!(found("I'll send it by post and it arrives").is_empty());
         assert!(found("can you post it to me").is_empty());
+        assert!(found("my post got lost again").is_empty());
+        assert!(found("has the post come yet?").is_empty());
     }
 
     #[test]
