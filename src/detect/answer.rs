@@ -325,10 +325,7 @@ fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, 
     if is_digit_value(kind) {
         return past_lead_in_stretch(ch, regions, start, end);
     }
-    let mut words = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= start && w.start < end);
+    let mut words = ch.said(start, end);
     match words.find(|w| !LEAD_IN.contains(&clean(&w.text).as_str())) {
         Some(first) if first.start > start => first.start,
         _ => start,
@@ -336,16 +333,12 @@ fn skip_lead_in(ch: &ChannelScene, regions: &[(Ms, Ms)], kind: Kind, start: Ms, 
 }
 
 /// Whether a question Whisper heard as words was said in [a, b): a sentence of three words
-/// or more ending in "?", at most one of them a numeral or number word ("Can I have the X-tyring 8 month and
-/// year?" for "the expiry date"). A reading's garbled last group comes out as odd words or
-/// digits, not as a question; after a reading, a question is the next line (in mono, the
-/// agent's next request), whatever it asks.
+/// or more ending in "?", at most one of them a numeral or number word ("Can I have the
+/// X-tyring 8 month and year?" for "the expiry date"). A reading's garbled last group comes
+/// out as odd words or digits, not as a question; after a reading, a question is the next
+/// line (in mono, the agent's next request), whatever it asks.
 pub(crate) fn asks_question(ch: &ChannelScene, a: Ms, b: Ms) -> bool {
-    let words: Vec<&Word> = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= a && w.start < b)
-        .collect();
+    let words: Vec<&Word> = ch.said(a, b).collect();
     let mut from = 0;
     for (k, w) in words.iter().enumerate() {
         let text = w.text.trim_end();
@@ -434,8 +427,8 @@ pub(crate) fn past_lead_in_stretch(
 }
 
 /// Words a speaker ends a value with, or the next line starts with: "that's it", "that's
-/// all", "thanks", "I think", "got that?". None sounds like a digit. Not "yes" or "okay": a short code Whisper could
-/// not make out comes out as "Yes." as often as not.
+/// all", "thanks", "I think", "got that?". None sounds like a digit. Not "yes" or "okay": a
+/// short code Whisper could not make out comes out as "Yes." as often as not.
 const TAIL: &[&str] = &[
     "that's",
     "thats",
@@ -696,12 +689,7 @@ fn said_in_characters(kind: Kind) -> bool {
 /// does not count: for values spelt out in letters and digits, whose digits Whisper writes as
 /// digits, not as "for" or "to". Widening a reading forwards stops at such words too.
 pub(crate) fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> bool {
-    let words: Vec<&str> = ch
-        .words
-        .iter()
-        .filter(|w| w.start >= s && w.start < e)
-        .map(|w| w.text.as_str())
-        .collect();
+    let words: Vec<&str> = ch.said(s, e).map(|w| w.text.as_str()).collect();
     let digit_like = words.iter().filter(|w| is_digit_like(w)).count();
     let allowed =
         usize::from(weak_ok && words.iter().filter(|w| is_weak_digit(w)).count() == digit_like);
@@ -712,10 +700,7 @@ pub(crate) fn plain_words(ch: &ChannelScene, s: Ms, e: Ms, weak_ok: bool) -> boo
 /// homophone ("for"). Before a whole value, such a word is a first reading ("7 8 0 2 9 39,
 /// scratch that, it's 7 8 0 2 2 9 3 3") or a garbled group, and stays muted.
 fn digit_like_in(ch: &ChannelScene, s: Ms, e: Ms) -> bool {
-    ch.words
-        .iter()
-        .filter(|w| w.start >= s && w.start < e)
-        .any(|w| is_digit_like(&w.text))
+    ch.said(s, e).any(|w| is_digit_like(&w.text))
 }
 
 /// Whether the last word said in [s, e) ends an e-mail address ("example dot com",

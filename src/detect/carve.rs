@@ -147,9 +147,7 @@ enum Cut {
 /// A reply said in the same breath ("the expiry? oh four twenty seven") does not end the
 /// stretch in a question mark, and keeps it.
 fn asks_for_a_value(ch: &ChannelScene, r: (Ms, Ms)) -> bool {
-    let inside: Vec<usize> = (0..ch.words.len())
-        .filter(|&i| ch.words[i].start >= r.0 && ch.words[i].start < r.1)
-        .collect();
+    let inside: Vec<usize> = ch.said_at(r.0, r.1).collect();
     let Some(&last) = inside.last() else {
         return false;
     };

@@ -26,9 +26,13 @@ impl ChannelScene<'_> {
     /// The words this channel started saying in [a, b): words are placed by where they
     /// start, since Whisper's times run late, not early.
     pub fn said(&self, a: Ms, b: Ms) -> impl Iterator<Item = &Word> {
-        self.words
-            .iter()
-            .filter(move |w| w.start >= a && w.start < b)
+        self.said_at(a, b).map(|i| &self.words[i])
+    }
+
+    /// The indices of the words `said` gives, for rules that read a per-word table beside
+    /// them (digits, trigger masks).
+    pub fn said_at(&self, a: Ms, b: Ms) -> impl Iterator<Item = usize> + '_ {
+        (0..self.words.len()).filter(move |&i| self.words[i].start >= a && self.words[i].start < b)
     }
 }
 

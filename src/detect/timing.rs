@@ -5,7 +5,7 @@
 //! its turn open. A word's end is cut back to the end of the voiced stretch it was said in,
 //! and a word placed in the pause after it ("thanks." 90 ms after its stretch) is moved back.
 
-use crate::types::{CallTranscript, Voiced};
+use crate::types::{CallTranscript, Voiced, Word};
 use crate::units::Ms;
 use std::borrow::Cow;
 
@@ -68,7 +68,7 @@ const DIGIT_MS: u64 = 700;
 /// it was said group by group over several voiced stretches, so it ends with the last of them
 /// that is chained to its own by short pauses and starts before the next word's stretch, within
 /// the time its digits take to say. Any other word ends with its own stretch, `to`.
-fn whole_number_end(regions: &[(Ms, Ms)], w: &crate::types::Word, to: Ms, next: Option<Ms>) -> Ms {
+fn whole_number_end(regions: &[(Ms, Ms)], w: &Word, to: Ms, next: Option<Ms>) -> Ms {
     let digits = w.text.chars().filter(char::is_ascii_digit).count() as u64;
     if digits < 4 || w.end <= to {
         return to;

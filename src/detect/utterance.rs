@@ -47,10 +47,7 @@ impl Detector for NumericUtterance {
             };
             let regions = scene.regions(ch.channel);
             for (s, e) in utterances(scene, ch, &digits) {
-                // Words are placed by where they start; whisper's times run late, not early.
-                let inside: Vec<usize> = (0..ch.words.len())
-                    .filter(|&i| ch.words[i].start >= s && ch.words[i].start < e)
-                    .collect();
+                let inside: Vec<usize> = ch.said_at(s, e).collect();
                 let said: usize = inside.iter().map(|&i| digits[i]).sum();
                 let numeric = inside.iter().filter(|&&i| digits[i] > 0).count();
                 let content = inside
@@ -208,9 +205,7 @@ fn utterances(scene: &Scene, ch: &ChannelScene, digits: &[usize]) -> Vec<(Ms, Ms
     // between each ("Four, | six, | seven, three, | one, | one."). An amount ("it's 66.50")
     // is not such a stretch, nor is the other side's "Okay." alone.
     let only_digits = |s: Ms, e: Ms| {
-        let words: Vec<usize> = (0..ch.words.len())
-            .filter(|&i| ch.words[i].start >= s && ch.words[i].start < e)
-            .collect();
+        let words: Vec<usize> = ch.said_at(s, e).collect();
         words.iter().any(|&i| digits[i] > 0)
             && words.iter().all(|&i| {
                 let t = &ch.words[i].text;
