@@ -101,11 +101,20 @@ fn main() {
     }
 
     println!("cargo:rerun-if-changed=wrapper.h");
+    // callredact: the sources are copied into OUT_DIR only once, so without this an edit to
+    // the vendored whisper.cpp was never compiled into an existing target directory.
+    println!("cargo:rerun-if-changed=whisper.cpp/src");
+    println!("cargo:rerun-if-changed=whisper.cpp/include");
+    println!("cargo:rerun-if-changed=whisper.cpp/ggml");
 
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let whisper_root = out.join("whisper.cpp");
 
-    if !whisper_root.exists() {
+    // callredact: copy afresh each time the build script reruns, so the copy holds the edits.
+    if whisper_root.exists() {
+        std::fs::remove_dir_all(&whisper_root).unwrap();
+    }
+    {
         std::fs::create_dir_all(&whisper_root).unwrap();
         fs_extra::dir::copy("./whisper.cpp", &out, &Default::default()).unwrap_or_else(|e| {
             panic!(

@@ -838,6 +838,7 @@ struct whisper_state {
     int64_t t_batchd_us = 0;
     int64_t t_prompt_us = 0;
     int64_t t_mel_us = 0;
+    int64_t t_dtw_us = 0; // callredact: DTW token alignment, timed on its own
 
     int32_t n_sample = 0; // number of tokens sampled
     int32_t n_encode = 0; // number of encoder calls
@@ -6789,12 +6790,53 @@ static bool whisper_vad(
     return true;
 }
 
+// callredact: the time each stage of whisper_full_with_state took, summed per calling thread,
+// so that a caller holding only whisper-rs's WhisperState (whose pointer it keeps private) can
+// attribute its ASR time to mel, encoder, decoder and DTW. A guard adds the state's counters'
+// growth over one call on every return path.
+struct whisper_callredact_totals {
+    int64_t us[7]; // mel, encode, decode, batchd, prompt, sample, dtw
+    int64_t n_encode;
+};
+static thread_local whisper_callredact_totals g_callredact_totals = {};
+
+struct whisper_callredact_guard {
+    whisper_state * st;
+    int64_t us0[7];
+    int64_t n_encode0;
+    static void read(const whisper_state * st, int64_t * us) {
+        us[0] = st->t_mel_us; us[1] = st->t_encode_us; us[2] = st->t_decode_us;
+        us[3] = st->t_batchd_us; us[4] = st->t_prompt_us; us[5] = st->t_sample_us;
+        us[6] = st->t_dtw_us;
+    }
+    explicit whisper_callredact_guard(whisper_state * s) : st(s) {
+        read(st, us0);
+        n_encode0 = st->n_encode;
+    }
+    ~whisper_callredact_guard() {
+        int64_t us1[7];
+        read(st, us1);
+        for (int i = 0; i < 7; i++) {
+            g_callredact_totals.us[i] += us1[i] - us0[i];
+        }
+        g_callredact_totals.n_encode += st->n_encode - n_encode0;
+    }
+};
+
+extern "C" WHISPER_API void whisper_callredact_thread_totals(int64_t * out) {
+    for (int i = 0; i < 7; i++) {
+        out[i] = g_callredact_totals.us[i];
+    }
+    out[7] = g_callredact_totals.n_encode;
+}
+
 int whisper_full_with_state(
         struct whisper_context * ctx,
           struct whisper_state * state,
     struct whisper_full_params   params,
                    const float * samples,
                            int   n_samples) {
+    whisper_callredact_guard callredact_guard(state);
     // clear old results
     auto & result_all = state->result_all;
 
@@ -7714,8 +7756,10 @@ int whisper_full_with_state(
                 // process on a segment of 150 ms or less; leave such a segment's tokens without
                 // DTW times (t_dtw = -1) instead.
                 if (ctx->params.dtw_token_timestamps && n_segments && n_frames/2 > 7) {
+                    const int64_t t_dtw_start_us = ggml_time_us();
                     whisper_exp_compute_token_level_timestamps_dtw(
                             ctx, state, params, result_all.size() - n_segments, n_segments, seek, n_frames, 7, params.n_threads);
+                    state->t_dtw_us += ggml_time_us() - t_dtw_start_us;
                     if (params.new_segment_callback) {
                         for (int seg = (int) result_all.size() - n_segments; seg < n_segments; seg++) {
                             params.new_segment_callback(ctx, state, seg, params.new_segment_callback_user_data);
