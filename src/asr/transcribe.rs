@@ -8,6 +8,7 @@ use crate::units::{frame_floor, frame_to_ms, from_centis, Frame, Ms};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
     WhisperContextParameters, WhisperState,
@@ -44,6 +45,66 @@ pub struct Transcription {
     /// Voiced stretches whose transcript cannot be trusted (whisper looped on them even alone):
     /// whatever was said there is unknown, and must be muted, not passed as clean.
     pub unreliable: Vec<(Ms, Ms)>,
+    pub cost: AsrCost,
+}
+
+/// Where a transcription's wall time went, in milliseconds on the calling thread (whisper's
+/// worker threads run inside these), so that a slow call can be traced to its stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AsrCost {
+    /// Reading the chunk's samples and resampling them to 16 kHz.
+    pub audio_ms: u64,
+    /// The log-mel spectrogram.
+    pub mel_ms: u64,
+    /// Encoder passes, and how many there were (one per 30 s window whisper looked at).
+    pub encode_ms: u64,
+    pub encoder_passes: u64,
+    /// Token decoding: the prompt, each generated token, and sampling.
+    pub decode_ms: u64,
+    /// DTW alignment of tokens to audio (the word times).
+    pub dtw_ms: u64,
+    /// Of the whole, the whisper calls that decoded again what a first pass dropped or looped
+    /// on (their mel, encoder and decoder time is also in the fields above).
+    pub retry_ms: u64,
+}
+
+impl AsrCost {
+    pub fn add(&mut self, o: &AsrCost) {
+        self.audio_ms += o.audio_ms;
+        self.mel_ms += o.mel_ms;
+        self.encode_ms += o.encode_ms;
+        self.encoder_passes += o.encoder_passes;
+        self.decode_ms += o.decode_ms;
+        self.dtw_ms += o.dtw_ms;
+        self.retry_ms += o.retry_ms;
+    }
+
+    /// whisper.cpp's own stage clocks over one `state.full` call, read from the per-thread
+    /// totals that vendor/whisper-rs-sys.patch keeps (whisper-rs does not expose a state's).
+    fn whisper_since(&mut self, before: &[i64; 8]) {
+        let after = whisper_thread_totals();
+        let ms = |i: usize| ((after[i] - before[i]).max(0) / 1000) as u64;
+        self.mel_ms += ms(0);
+        self.encode_ms += ms(1);
+        self.decode_ms += ms(2) + ms(3) + ms(4) + ms(5);
+        self.dtw_ms += ms(6);
+        self.encoder_passes += (after[7] - before[7]).max(0) as u64;
+    }
+}
+
+extern "C" {
+    /// Defined by vendor/whisper-rs-sys.patch: microseconds of mel, encode, decode, batch
+    /// decode, prompt, sampling and DTW, then the count of encoder passes, summed over every
+    /// whisper_full call made on this thread.
+    fn whisper_callredact_thread_totals(out: *mut i64);
+}
+
+fn whisper_thread_totals() -> [i64; 8] {
+    let mut out = [0i64; 8];
+    // SAFETY: the function writes exactly eight i64s into the buffer it is given and keeps
+    // no pointer to it; its totals are thread-local, so no other thread races the read.
+    unsafe { whisper_callredact_thread_totals(out.as_mut_ptr()) };
+    out
 }
 
 /// Whether whisper fell into a repetition loop: one word over 40 characters ("0-0-0-0-...")
@@ -152,71 +213,122 @@ impl Model {
         let total = frame_to_ms(Frame(audio.frames()), audio.rate());
         let mut words = Vec::new();
         let mut unreliable = Vec::new();
+        let mut cost = AsrCost::default();
+        let mut job = Job {
+            state,
+            audio,
+            total,
+            threads,
+            stop,
+            unreliable: &mut unreliable,
+            cost: &mut cost,
+        };
         for chunk in plan_chunks(regions, total) {
-            let mut got = self.decode_chunk(state, &chunk, audio, threads, stop)?;
-            if !looping(&got) {
-                // Greedy decoding sometimes ends a window early ("3 7 1 2 9 7 3 [" and then
-                // nothing for 26 s of a card reading): the voiced stretches it left without a
-                // word are decoded again on their own, where the decoder starts afresh. One
-                // that loops there is as unknown as any looping region, and reported so.
-                let lost = dropped(&in_chunk(regions, &chunk), &got);
-                if !lost.is_empty() {
-                    for part in plan_chunks(&lost, total) {
-                        let again = self.decode_chunk(state, &part, audio, threads, stop)?;
-                        if looping(&again) {
-                            unreliable.extend(
-                                in_chunk(&lost, &part).into_iter().map(|r| (r.start, r.end)),
-                            );
-                        } else {
-                            got.extend(again);
-                        }
-                    }
-                    got.sort_by_key(|w| (w.start, w.end));
-                }
-                words.extend(got);
-                continue;
-            }
-            // A repetition loop ("go master new, go master new, ..."): greedy decoding fell
-            // into it and the chunk's words are worthless, card digits and all. Each voiced
-            // region in it is tried again on its own (a shorter window rarely loops the same
-            // way), and one that loops again is reported, so that its audio is muted rather
-            // than trusted.
-            for r in regions
-                .iter()
-                .filter(|r| chunk.parts.iter().any(|(s, e)| r.start < *e && r.end > *s))
-            {
-                let (s, e) = (
-                    Ms(r.start.0.saturating_sub(REGION_MARGIN_MS)),
-                    Ms((r.end.0 + REGION_MARGIN_MS).min(total.0)),
-                );
-                let part = Chunk {
-                    parts: vec![(s, e)],
-                };
-                let again = self.decode_chunk(state, &part, audio, threads, stop)?;
-                if looping(&again) {
-                    unreliable.push((r.start, r.end));
-                } else {
-                    words.extend(again);
+            match self.decode_trusted(&mut job, &chunk, regions)? {
+                Some(got) => words.extend(got),
+                None => {
+                    // A repetition loop ("go master new, go master new, ..."): greedy decoding
+                    // fell into it and the chunk's words are worthless, card digits and all.
+                    let t = Instant::now();
+                    self.bisect(&mut job, &in_chunk(regions, &chunk), &mut words)?;
+                    job.cost.retry_ms += t.elapsed().as_millis() as u64;
                 }
             }
         }
-        Ok(Transcription { words, unreliable })
+        Ok(Transcription {
+            words,
+            unreliable,
+            cost,
+        })
+    }
+
+    /// Decodes one chunk, and again the voiced stretches it dropped; `None` when whisper looped
+    /// on the chunk itself.
+    fn decode_trusted(
+        &self,
+        job: &mut Job<'_, '_>,
+        chunk: &Chunk,
+        regions: &[Region],
+    ) -> Result<Option<Vec<Word>>, TranscribeError> {
+        let mut got = self.decode_chunk(job, chunk)?;
+        if looping(&got) {
+            return Ok(None);
+        }
+        // Greedy decoding sometimes ends a window early ("3 7 1 2 9 7 3 [" and then nothing
+        // for 26 s of a card reading): the voiced stretches it left without a word are decoded
+        // again on their own, where the decoder starts afresh. One that loops there is as
+        // unknown as any looping region, and reported so.
+        let lost = dropped(&in_chunk(regions, chunk), &got);
+        if !lost.is_empty() {
+            let t = Instant::now();
+            for part in plan_chunks(&lost, job.total) {
+                let again = self.decode_chunk(job, &part)?;
+                if looping(&again) {
+                    job.unreliable
+                        .extend(in_chunk(&lost, &part).into_iter().map(|r| (r.start, r.end)));
+                } else {
+                    got.extend(again);
+                }
+            }
+            got.sort_by_key(|w| (w.start, w.end));
+            job.cost.retry_ms += t.elapsed().as_millis() as u64;
+        }
+        Ok(Some(got))
+    }
+
+    /// Decodes again the voiced regions of a chunk whisper looped on: in two halves (by
+    /// speech time), each halved again only if it loops too, down to a region alone, which is
+    /// reported unreliable if it still loops, so that its audio is muted rather than trusted.
+    /// A loop is rarely the audio's own: most halves decode cleanly at once, where decoding
+    /// each region alone cost one 30 s encoder pass per region (10 to 16 for a looping chunk,
+    /// each for 1 to 3 s of speech).
+    fn bisect(
+        &self,
+        job: &mut Job<'_, '_>,
+        rs: &[Region],
+        words: &mut Vec<Word>,
+    ) -> Result<(), TranscribeError> {
+        if let [r] = rs {
+            let part = Chunk {
+                parts: vec![(
+                    Ms(r.start.0.saturating_sub(REGION_MARGIN_MS)),
+                    Ms((r.end.0 + REGION_MARGIN_MS).min(job.total.0)),
+                )],
+            };
+            let again = self.decode_chunk(job, &part)?;
+            if looping(&again) {
+                job.unreliable.push((r.start, r.end));
+            } else {
+                words.extend(again);
+            }
+            return Ok(());
+        }
+        for half in halves(rs) {
+            for part in plan_chunks(half, job.total) {
+                match self.decode_trusted(job, &part, half)? {
+                    Some(got) => words.extend(got),
+                    None => self.bisect(job, &in_chunk(half, &part), words)?,
+                }
+            }
+        }
+        Ok(())
     }
 
     /// One whisper call over one chunk; words in source time.
     fn decode_chunk(
         &self,
-        state: &mut WhisperState,
+        job: &mut Job<'_, '_>,
         chunk: &Chunk,
-        audio: Channel<'_>,
-        threads: usize,
-        stop: &Arc<AtomicBool>,
     ) -> Result<Vec<Word>, TranscribeError> {
+        let (audio, threads, stop) = (job.audio, job.threads, job.stop);
+        let (state, cost) = (&mut *job.state, &mut *job.cost);
         let mut words = Vec::new();
         if stop.load(Ordering::Relaxed) {
             return Err(TranscribeError::Aborted);
         }
+        let t = Instant::now();
         let audio = chunk.gather(audio)?;
+        cost.audio_ms += t.elapsed().as_millis() as u64;
         if audio.len() < 1600 {
             return Ok(words); // under 0.1 s: nothing whisper can read
         }
@@ -243,7 +355,10 @@ impl Model {
         // pointer to a boxed trait object but calls it as the concrete closure, so the
         // callback reads garbage and aborts the encoder at random (error -6). A stop is
         // honoured between chunks instead: at most one chunk (28 s of audio) of delay.
-        state.full(params, &audio).map_err(|e| {
+        let before = whisper_thread_totals();
+        let full = state.full(params, &audio);
+        cost.whisper_since(&before);
+        full.map_err(|e| {
             if stop.load(Ordering::Relaxed) {
                 TranscribeError::Aborted
             } else {
@@ -287,6 +402,35 @@ impl Model {
         }
         Ok(words)
     }
+}
+
+/// What every whisper call over one channel shares: its decoding state, its audio, and where
+/// its unreliable stretches and costs are gathered.
+struct Job<'a, 'c> {
+    state: &'a mut WhisperState,
+    audio: Channel<'c>,
+    total: Ms,
+    threads: usize,
+    stop: &'a Arc<AtomicBool>,
+    unreliable: &'a mut Vec<(Ms, Ms)>,
+    cost: &'a mut AsrCost,
+}
+
+/// Splits regions (at least two) into two non-empty runs of about equal speech time.
+fn halves(rs: &[Region]) -> [&[Region]; 2] {
+    let len = |r: &Region| r.end.0.saturating_sub(r.start.0);
+    let all: u64 = rs.iter().map(len).sum();
+    let mut acc = 0;
+    let mut mid = 1;
+    for (i, r) in rs.iter().enumerate() {
+        acc += len(r);
+        mid = i + 1;
+        if 2 * acc >= all {
+            break;
+        }
+    }
+    let mid = mid.clamp(1, rs.len() - 1);
+    [&rs[..mid], &rs[mid..]]
 }
 
 /// A piece of a channel sent to whisper in one call: source stretches laid end to end.
@@ -683,6 +827,33 @@ mod tests {
         // 2.5 s of the first region + 0.6 s of kept pause, then the second region's audio.
         assert_eq!(c.to_source(Ms(3_100 + 250)), Ms(30_000));
         assert_eq!(c.to_source(Ms(1_000)), Ms(10_750));
+    }
+
+    #[test]
+    fn a_looping_chunk_is_halved_by_speech_time_never_into_an_empty_half() {
+        let two = [region(0, 1_000), region(2_000, 2_500)];
+        assert_eq!(halves(&two), [&two[..1], &two[1..]]);
+        // Most of the speech in the last region: the first half takes the rest.
+        let late = [
+            region(0, 1_000),
+            region(2_000, 3_000),
+            region(4_000, 10_000),
+        ];
+        assert_eq!(halves(&late), [&late[..2], &late[2..]]);
+        // Most of it in the first: that region alone is a half.
+        let early = [
+            region(0, 9_000),
+            region(10_000, 10_500),
+            region(11_000, 11_500),
+        ];
+        assert_eq!(halves(&early), [&early[..1], &early[1..]]);
+        let even = [
+            region(0, 1_000),
+            region(2_000, 3_000),
+            region(4_000, 5_000),
+            region(6_000, 7_000),
+        ];
+        assert_eq!(halves(&even), [&even[..2], &even[2..]]);
     }
 
     #[test]

@@ -115,6 +115,17 @@ pub struct StageTimes {
     pub write_ms: u64,
     /// The second listen to the redacted audio, when on.
     pub verify_ms: u64,
+    /// Parts of `asr_ms` (the first listen only): reading and resampling chunks, whisper's
+    /// mel, encoder and decoder, DTW word alignment, and, overlapping those, the whisper calls
+    /// that decoded dropped or looping speech again.
+    pub asr_audio_ms: u64,
+    pub asr_mel_ms: u64,
+    pub asr_encode_ms: u64,
+    pub asr_decode_ms: u64,
+    pub asr_dtw_ms: u64,
+    pub asr_retry_ms: u64,
+    /// Not a time: how many 30 s encoder passes the first listen cost.
+    pub encoder_passes: u64,
 }
 
 impl StageTimes {
@@ -126,6 +137,24 @@ impl StageTimes {
         self.detect_ms += o.detect_ms;
         self.write_ms += o.write_ms;
         self.verify_ms += o.verify_ms;
+        self.asr_audio_ms += o.asr_audio_ms;
+        self.asr_mel_ms += o.asr_mel_ms;
+        self.asr_encode_ms += o.asr_encode_ms;
+        self.asr_decode_ms += o.asr_decode_ms;
+        self.asr_dtw_ms += o.asr_dtw_ms;
+        self.asr_retry_ms += o.asr_retry_ms;
+        self.encoder_passes += o.encoder_passes;
+    }
+
+    /// Adds one channel's transcription cost to the first listen's parts.
+    pub fn add_asr(&mut self, c: &crate::asr::transcribe::AsrCost) {
+        self.asr_audio_ms += c.audio_ms;
+        self.asr_mel_ms += c.mel_ms;
+        self.asr_encode_ms += c.encode_ms;
+        self.asr_decode_ms += c.decode_ms;
+        self.asr_dtw_ms += c.dtw_ms;
+        self.asr_retry_ms += c.retry_ms;
+        self.encoder_passes += c.encoder_passes;
     }
 
     /// "hash 0.1 s, decode 0.2 s, ..., asr 55.0 s (97.1%)": each stage's seconds, and the
@@ -141,12 +170,20 @@ impl StageTimes {
         let asr = self.asr_ms + self.verify_ms;
         let outside = 100.0 * (all - asr) as f64 / all.max(1) as f64;
         format!(
-            "hash {:.1} s, decode {:.1} s, vad {:.1} s, asr {:.1} s, detect {:.1} s, write {:.1} s, \
-             verify {:.1} s ({outside:.1}% outside asr and verify)",
+            "hash {:.1} s, decode {:.1} s, vad {:.1} s, asr {:.1} s (audio {:.1} s, mel {:.1} s, \
+             encoder {:.1} s in {} passes, decoder {:.1} s, dtw {:.1} s; retries {:.1} s), \
+             detect {:.1} s, write {:.1} s, verify {:.1} s ({outside:.1}% outside asr and verify)",
             s(self.hash_ms),
             s(self.decode_ms),
             s(self.vad_ms),
             s(self.asr_ms),
+            s(self.asr_audio_ms),
+            s(self.asr_mel_ms),
+            s(self.asr_encode_ms),
+            self.encoder_passes,
+            s(self.asr_decode_ms),
+            s(self.asr_dtw_ms),
+            s(self.asr_retry_ms),
             s(self.detect_ms),
             s(self.write_ms),
             s(self.verify_ms)
@@ -259,6 +296,13 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
         Field::new("verify_ms", DataType::UInt64, false),
         s("verified", false),
         Field::new("verify_findings", DataType::UInt32, false),
+        Field::new("asr_audio_ms", DataType::UInt64, false),
+        Field::new("asr_mel_ms", DataType::UInt64, false),
+        Field::new("asr_encode_ms", DataType::UInt64, false),
+        Field::new("asr_decode_ms", DataType::UInt64, false),
+        Field::new("asr_dtw_ms", DataType::UInt64, false),
+        Field::new("asr_retry_ms", DataType::UInt64, false),
+        Field::new("encoder_passes", DataType::UInt64, false),
     ]);
     RecordBatch::try_new(
         Arc::new(schema),
@@ -314,6 +358,27 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
             )),
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.verified.clone())),
             col!(rows, UInt32Builder, |r: &&FileRow| Some(r.verify_findings)),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.asr_audio_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.asr_mel_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.asr_encode_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.asr_decode_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.asr_dtw_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.asr_retry_ms
+            )),
+            col!(rows, UInt64Builder, |r: &&FileRow| Some(
+                r.timings.encoder_passes
+            )),
         ],
     )
 }
