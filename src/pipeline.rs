@@ -175,7 +175,7 @@ pub fn analyse(
                 interrupted: matches!(e, TranscribeError::Aborted),
                 ..Failure::at(Stage::Transcribe, format!("{name}: channel {c}: {e}"))
             })?;
-        times.add_asr(&got.cost);
+        times.asr.add(&got.cost);
         unreliable.extend(got.unreliable.into_iter().map(|r| (c as u16, r)));
         let role = Role::of_channel(n, c);
         call.channels.push(ChannelTranscript {

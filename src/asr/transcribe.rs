@@ -50,7 +50,8 @@ pub struct Transcription {
 
 /// Where a transcription's wall time went, in milliseconds on the calling thread (whisper's
 /// worker threads run inside these), so that a slow call can be traced to its stage.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct AsrCost {
     /// Reading the chunk's samples and resampling them to 16 kHz.
     pub audio_ms: u64,
@@ -222,6 +223,7 @@ impl Model {
             stop,
             unreliable: &mut unreliable,
             cost: &mut cost,
+            retrying: false,
         };
         for chunk in plan_chunks(regions, total) {
             match self.decode_trusted(&mut job, &chunk, regions)? {
@@ -229,9 +231,8 @@ impl Model {
                 None => {
                     // A repetition loop ("go master new, go master new, ..."): greedy decoding
                     // fell into it and the chunk's words are worthless, card digits and all.
-                    let t = Instant::now();
-                    self.bisect(&mut job, &in_chunk(regions, &chunk), &mut words)?;
-                    job.cost.retry_ms += t.elapsed().as_millis() as u64;
+                    let rs = in_chunk(regions, &chunk);
+                    retrying(&mut job, |job| self.bisect(job, &rs, &mut words))?;
                 }
             }
         }
@@ -260,18 +261,19 @@ impl Model {
         // unknown as any looping region, and reported so.
         let lost = dropped(&in_chunk(regions, chunk), &got);
         if !lost.is_empty() {
-            let t = Instant::now();
-            for part in plan_chunks(&lost, job.total) {
-                let again = self.decode_chunk(job, &part)?;
-                if looping(&again) {
-                    job.unreliable
-                        .extend(in_chunk(&lost, &part).into_iter().map(|r| (r.start, r.end)));
-                } else {
-                    got.extend(again);
+            retrying(job, |job| {
+                for part in plan_chunks(&lost, job.total) {
+                    let again = self.decode_chunk(job, &part)?;
+                    if looping(&again) {
+                        job.unreliable
+                            .extend(in_chunk(&lost, &part).into_iter().map(|r| (r.start, r.end)));
+                    } else {
+                        got.extend(again);
+                    }
                 }
-            }
+                Ok(())
+            })?;
             got.sort_by_key(|w| (w.start, w.end));
-            job.cost.retry_ms += t.elapsed().as_millis() as u64;
         }
         Ok(Some(got))
     }
@@ -414,6 +416,25 @@ struct Job<'a, 'c> {
     stop: &'a Arc<AtomicBool>,
     unreliable: &'a mut Vec<(Ms, Ms)>,
     cost: &'a mut AsrCost,
+    /// Inside a retry already: a bisected half decodes its dropped stretches again too, and
+    /// that time is part of the outer retry, not a second one.
+    retrying: bool,
+}
+
+/// Runs a retry, adding its wall time to `retry_ms` once however deeply retries nest.
+fn retrying<T>(
+    job: &mut Job<'_, '_>,
+    f: impl FnOnce(&mut Job<'_, '_>) -> Result<T, TranscribeError>,
+) -> Result<T, TranscribeError> {
+    if job.retrying {
+        return f(job);
+    }
+    job.retrying = true;
+    let t = Instant::now();
+    let got = f(job);
+    job.retrying = false;
+    job.cost.retry_ms += t.elapsed().as_millis() as u64;
+    got
 }
 
 /// Splits regions (at least two) into two non-empty runs of about equal speech time.

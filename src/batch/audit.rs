@@ -2,6 +2,7 @@
 //! `<out>/audit/<table>/`, which DuckDB, pandas/pyarrow and Spark read as one table each with a
 //! glob. Rows carry kinds, times, confidences and hashes, never the sensitive text.
 
+use crate::asr::transcribe::AsrCost;
 use crate::batch::fsio::Staging;
 use arrow_array::builder::{
     Float32Builder, StringBuilder, TimestampMillisecondBuilder, UInt16Builder, UInt32Builder,
@@ -118,14 +119,7 @@ pub struct StageTimes {
     /// Parts of `asr_ms` (the first listen only): reading and resampling chunks, whisper's
     /// mel, encoder and decoder, DTW word alignment, and, overlapping those, the whisper calls
     /// that decoded dropped or looping speech again.
-    pub asr_audio_ms: u64,
-    pub asr_mel_ms: u64,
-    pub asr_encode_ms: u64,
-    pub asr_decode_ms: u64,
-    pub asr_dtw_ms: u64,
-    pub asr_retry_ms: u64,
-    /// Not a time: how many 30 s encoder passes the first listen cost.
-    pub encoder_passes: u64,
+    pub asr: AsrCost,
 }
 
 impl StageTimes {
@@ -137,24 +131,7 @@ impl StageTimes {
         self.detect_ms += o.detect_ms;
         self.write_ms += o.write_ms;
         self.verify_ms += o.verify_ms;
-        self.asr_audio_ms += o.asr_audio_ms;
-        self.asr_mel_ms += o.asr_mel_ms;
-        self.asr_encode_ms += o.asr_encode_ms;
-        self.asr_decode_ms += o.asr_decode_ms;
-        self.asr_dtw_ms += o.asr_dtw_ms;
-        self.asr_retry_ms += o.asr_retry_ms;
-        self.encoder_passes += o.encoder_passes;
-    }
-
-    /// Adds one channel's transcription cost to the first listen's parts.
-    pub fn add_asr(&mut self, c: &crate::asr::transcribe::AsrCost) {
-        self.asr_audio_ms += c.audio_ms;
-        self.asr_mel_ms += c.mel_ms;
-        self.asr_encode_ms += c.encode_ms;
-        self.asr_decode_ms += c.decode_ms;
-        self.asr_dtw_ms += c.dtw_ms;
-        self.asr_retry_ms += c.retry_ms;
-        self.encoder_passes += c.encoder_passes;
+        self.asr.add(&o.asr);
     }
 
     /// "hash 0.1 s, decode 0.2 s, ..., asr 55.0 s (97.1%)": each stage's seconds, and the
@@ -177,13 +154,13 @@ impl StageTimes {
             s(self.decode_ms),
             s(self.vad_ms),
             s(self.asr_ms),
-            s(self.asr_audio_ms),
-            s(self.asr_mel_ms),
-            s(self.asr_encode_ms),
-            self.encoder_passes,
-            s(self.asr_decode_ms),
-            s(self.asr_dtw_ms),
-            s(self.asr_retry_ms),
+            s(self.asr.audio_ms),
+            s(self.asr.mel_ms),
+            s(self.asr.encode_ms),
+            self.asr.encoder_passes,
+            s(self.asr.decode_ms),
+            s(self.asr.dtw_ms),
+            s(self.asr.retry_ms),
             s(self.detect_ms),
             s(self.write_ms),
             s(self.verify_ms)
@@ -359,25 +336,25 @@ fn files_batch(rows: &[&FileRow]) -> Result<RecordBatch, arrow_schema::ArrowErro
             col!(rows, StringBuilder, |r: &&FileRow| Some(r.verified.clone())),
             col!(rows, UInt32Builder, |r: &&FileRow| Some(r.verify_findings)),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(
-                r.timings.asr_audio_ms
+                r.timings.asr.audio_ms
             )),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(
-                r.timings.asr_mel_ms
+                r.timings.asr.mel_ms
             )),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(
-                r.timings.asr_encode_ms
+                r.timings.asr.encode_ms
             )),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(
-                r.timings.asr_decode_ms
+                r.timings.asr.decode_ms
             )),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(
-                r.timings.asr_dtw_ms
+                r.timings.asr.dtw_ms
             )),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(
-                r.timings.asr_retry_ms
+                r.timings.asr.retry_ms
             )),
             col!(rows, UInt64Builder, |r: &&FileRow| Some(
-                r.timings.encoder_passes
+                r.timings.asr.encoder_passes
             )),
         ],
     )
